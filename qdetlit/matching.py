@@ -6,7 +6,7 @@
 __all__ = ['softmax_class_cost', 'focal_class_cost', 'l1_box_cost', 'batched_generalized_box_iou', 'giou_box_cost', 'pad_targets',
            'assign_blocks', 'HungarianMatcher']
 
-# %% ../nbs/01_matching.ipynb #562b61d2
+# %% ../nbs/01_matching.ipynb #cbfd3e89
 import math
 import numpy as np
 import torch
@@ -16,7 +16,7 @@ from scipy.optimize import linear_sum_assignment
 from fastcore.basics import store_attr, patch
 from .box_ops import box_cxcywh_to_xyxy, generalized_box_iou, check_boxes
 
-# %% ../nbs/01_matching.ipynb #c0d35506
+# %% ../nbs/01_matching.ipynb #abfd01f7
 def _take(x:Tensor, # [...,N,K] per-class values
           ids:Tensor, # [...,T] int64 class of each target
          )->Tensor: # [...,N,T] with out[..., n, t] = x[..., n, ids[..., t]]
@@ -29,7 +29,7 @@ def softmax_class_cost(logits:Tensor, # [...,N,K+1] logits, no-object column las
     "DETR's class cost: minus the predicted probability of each target's class."
     return -_take(logits.softmax(-1), tgt_ids)
 
-# %% ../nbs/01_matching.ipynb #6dfadfb3
+# %% ../nbs/01_matching.ipynb #b043b6b6
 def focal_class_cost(logits:Tensor, # [...,N,K] sigmoid logits (no no-object column)
                      tgt_ids:Tensor, # [...,T] int64 target classes in [0,K)
                      alpha:float=0.25, # focal weight of the positive term
@@ -44,14 +44,14 @@ def focal_class_cost(logits:Tensor, # [...,N,K] sigmoid logits (no no-object col
     c = neg.sub_(pos)                                             # = pos - neg
     return c if gather_first else _take(c, tgt_ids)
 
-# %% ../nbs/01_matching.ipynb #dfff56b3
+# %% ../nbs/01_matching.ipynb #27d7730a
 def l1_box_cost(pred_boxes:Tensor, # [...,N,4] normalised cxcywh
                 tgt_boxes:Tensor, # [...,T,4] normalised cxcywh
                )->Tensor: # [...,N,T] L1 distances
     "Pairwise L1 distance between predicted and target boxes."
     return torch.cdist(pred_boxes, tgt_boxes, p=1)
 
-# %% ../nbs/01_matching.ipynb #1c8a534b
+# %% ../nbs/01_matching.ipynb #087b8c24
 def batched_generalized_box_iou(boxes1:Tensor, # [...,N,4] xyxy
                                 boxes2:Tensor, # [...,M,4] xyxy, same leading dims
                                )->Tensor: # [...,N,M] GIoU of every pair within each batch element
@@ -72,7 +72,7 @@ def giou_box_cost(pred_boxes:Tensor, # [...,N,4] normalised cxcywh
     p, t = box_cxcywh_to_xyxy(pred_boxes), box_cxcywh_to_xyxy(tgt_boxes)
     return -(generalized_box_iou(p, t) if p.dim() == 2 else batched_generalized_box_iou(p, t))
 
-# %% ../nbs/01_matching.ipynb #505d11c2
+# %% ../nbs/01_matching.ipynb #180c5c02
 def pad_targets(targets:list, # B dicts with `labels [T_b]` int64 and `boxes [T_b,4]`
                 dtype=None, # dtype of the padded boxes (default: kept)
                 device=None, # where to put the result (default: kept)
@@ -83,7 +83,7 @@ def pad_targets(targets:list, # B dicts with `labels [T_b]` int64 and `boxes [T_
     ids, boxes = pad([t['labels'] for t in targets], 0), pad([t['boxes'] for t in targets], 0.5)
     return ids.to(device=device, dtype=torch.int64), boxes.to(device=device, dtype=dtype), sizes
 
-# %% ../nbs/01_matching.ipynb #c596575b
+# %% ../nbs/01_matching.ipynb #bb3584c1
 _INT_DTYPES = (torch.int64, torch.int32, torch.int16, torch.uint8)
 
 def _check_structure(outputs:dict, targets:list):
@@ -102,7 +102,7 @@ def _check_structure(outputs:dict, targets:list):
                              f"{tuple(l.shape)} and boxes {tuple(bx.shape)}")
     return logits, boxes
 
-# %% ../nbs/01_matching.ipynb #019236a1
+# %% ../nbs/01_matching.ipynb #3ab8f196
 def _check_values(logits:Tensor, # [B,Q,K'] logits
                   boxes:Tensor, # [B,Q,4] predicted cxcywh
                   ids:Tensor, # [B,T_max] padded labels
@@ -124,7 +124,7 @@ def _check_values(logits:Tensor, # [B,Q,K'] logits
         bad = (t['labels'] < 0) | (t['labels'] >= n_cls)
         if bad.any(): raise ValueError(f"image {b}: target labels hold {t['labels'][bad].tolist()}, outside [0, {n_cls})")
 
-# %% ../nbs/01_matching.ipynb #3f30c5d2
+# %% ../nbs/01_matching.ipynb #0d3dcd04
 def assign_blocks(C:Tensor, # [B,Q,T_max] costs; columns T_b: of image b are padding
                   sizes:list, # T_b for each image
                  )->list: # B tuples (pred_idx [min(Q,T_b)], tgt_idx [min(Q,T_b)]) int64 on the CPU
@@ -135,7 +135,7 @@ def assign_blocks(C:Tensor, # [B,Q,T_max] costs; columns T_b: of image b are pad
     if bad: raise ValueError(f"image {bad[0]}: the matching cost is not finite (GIoU is 0/0 for two zero-size boxes?)")
     return [tuple(torch.as_tensor(x, dtype=torch.int64) for x in linear_sum_assignment(cb)) for cb in blocks]
 
-# %% ../nbs/01_matching.ipynb #23514aa2
+# %% ../nbs/01_matching.ipynb #95a759c9
 class HungarianMatcher(nn.Module):
     "One-to-one matching of DETR: per image, the assignment of targets to queries with the least total cost."
     def __init__(self,
@@ -150,7 +150,7 @@ class HungarianMatcher(nn.Module):
         if cost_class == 0 and cost_bbox == 0 and cost_giou == 0: raise ValueError("all costs of the matcher are 0")
         store_attr()
 
-# %% ../nbs/01_matching.ipynb #ea13a0da
+# %% ../nbs/01_matching.ipynb #dfd0a2df
 @patch
 @torch.no_grad()
 def cost_matrix(self:HungarianMatcher,
@@ -169,7 +169,7 @@ def cost_matrix(self:HungarianMatcher,
     C += cls.mul_(self.cost_class)
     return C.add_(giou_box_cost(boxes, tboxes).mul_(self.cost_giou)), sizes
 
-# %% ../nbs/01_matching.ipynb #e3b6af76
+# %% ../nbs/01_matching.ipynb #421376cc
 @patch
 @torch.no_grad()
 def forward(self:HungarianMatcher,
