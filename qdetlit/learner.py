@@ -7,13 +7,13 @@ __all__ = ['DEFAULT_LR_MULTS', 'CHECKPOINT_FORMAT', 'param_groups', 'LRSchedule'
            'set_rng_state', 'seed_everything', 'CheckpointError', 'save_checkpoint', 'load_checkpoint', 'DistInfo',
            'setup_distributed', 'cleanup_distributed', 'world_info', 'Learner', 'plot_history']
 
-# %% ../nbs/17_learner.ipynb #ff582851
+# %% ../nbs/17_learner.ipynb #5661427c
 import contextlib, csv, json, math, os, pickle, random, shutil, tempfile, time, warnings, zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
-# %% ../nbs/17_learner.ipynb #c6af3b02
+# %% ../nbs/17_learner.ipynb #216ef396
 import numpy as np
 import matplotlib.pyplot as plt
 import torch
@@ -25,7 +25,7 @@ from fastprogress.fastprogress import master_bar, progress_bar
 from .losses import weighted_loss
 from .evaluation import CocoEvaluator
 
-# %% ../nbs/17_learner.ipynb #e04c3f32
+# %% ../nbs/17_learner.ipynb #4895a2bb
 DEFAULT_LR_MULTS = {'backbone': 0.1, 'sampling_offsets': 0.1, 'reference_points': 0.1}  # DETR / Deformable DETR
 
 def _first_key(name:str, rules:dict): return next((k for k in rules if k in name), None)
@@ -50,7 +50,7 @@ def param_groups(model:nn.Module, # the detector
     if not groups: raise ValueError(f"{type(model).__name__} has no trainable parameter")
     return list(groups.values())
 
-# %% ../nbs/17_learner.ipynb #37a561ef
+# %% ../nbs/17_learner.ipynb #bf3de416
 @dataclass
 class LRSchedule:
     "Factor of the base learning rate at optimiser step `t` (0-based): warmup times step or cosine decay."
@@ -80,7 +80,7 @@ def make_scheduler(optimizer:torch.optim.Optimizer, # its groups' 'lr' are the b
     "A per-step `LambdaLR` with an `LRSchedule`."
     return torch.optim.lr_scheduler.LambdaLR(optimizer, LRSchedule(total_steps, **kwargs))
 
-# %% ../nbs/17_learner.ipynb #f536ff57
+# %% ../nbs/17_learner.ipynb #d0b47c70
 def get_rng_state(generators=(), # extra `torch.Generator`s, e.g. a DataLoader's
                  )->dict: # tensors and numbers only (loadable with weights_only=True)
     "The states of torch's, CUDA's, NumPy's and Python's global generators and of `generators`."
@@ -108,7 +108,7 @@ def seed_everything(seed:int):
     "Seed torch (CPU and CUDA), NumPy and Python."
     torch.manual_seed(seed); np.random.seed(seed % 2**32); random.seed(seed)
 
-# %% ../nbs/17_learner.ipynb #82157aa3
+# %% ../nbs/17_learner.ipynb #a7219621
 CHECKPOINT_FORMAT = 'qdetlit-checkpoint-1'
 
 class CheckpointError(ValueError):
@@ -129,13 +129,16 @@ def save_checkpoint(state:dict, # tensors, numbers, strings, lists and dicts onl
         raise
     return path
 
-# %% ../nbs/17_learner.ipynb #1ba5dcf8
+# %% ../nbs/17_learner.ipynb #3a3822f7
 def load_checkpoint(path, # a file written by `save_checkpoint`
                     map_location='cpu', # where the tensors go
                    )->dict: # the saved state
     "Load a checkpoint with `weights_only=True`; raise a `CheckpointError` naming the file if it is not one."
     path = Path(path)
     if not path.is_file(): raise FileNotFoundError(f"checkpoint {path} not found")
+    if not zipfile.is_zipfile(path):  # torch.save writes a zip archive; anything else is truncated or foreign
+        raise CheckpointError(f"{path}: not a torch checkpoint (torch.save writes a zip archive): it is truncated or "
+                              f"corrupt, or another format (a raw pickle is refused: unpickling can run code)")
     try:
         with warnings.catch_warnings():  # the unpickler warns about the pickle protocol of a foreign file before refusing it
             warnings.filterwarnings('ignore', 'Detected pickle protocol', UserWarning)
@@ -144,7 +147,7 @@ def load_checkpoint(path, # a file written by `save_checkpoint`
         raise CheckpointError(f"{path}: refused by torch.load(weights_only=True): the file holds objects other than "
                               f"tensors and plain containers, which could run code when loaded; only load it with "
                               f"weights_only=False if you trust its source. ({str(e).splitlines()[0]})") from None
-    except (RuntimeError, EOFError, zipfile.BadZipFile, OSError) as e:
+    except (RuntimeError, EOFError, zipfile.BadZipFile, OSError, KeyError, ValueError) as e:
         raise CheckpointError(f"{path}: cannot be read as a torch checkpoint, it is truncated or corrupt "
                               f"({str(e).splitlines()[0]})") from None
     if not isinstance(state, dict) or state.get('format') != CHECKPOINT_FORMAT:
@@ -152,7 +155,7 @@ def load_checkpoint(path, # a file written by `save_checkpoint`
         raise CheckpointError(f"{path}: not a qdetlit checkpoint (expected format {CHECKPOINT_FORMAT!r}, found {what})")
     return state
 
-# %% ../nbs/17_learner.ipynb #98422163
+# %% ../nbs/17_learner.ipynb #071cf9a9
 class DistInfo(NamedTuple):
     "Where this process stands: its rank, the number of processes, its rank on the node and its device."
     rank:int
@@ -182,7 +185,7 @@ def world_info()->tuple:
     if dist.is_available() and dist.is_initialized(): return dist.get_rank(), dist.get_world_size()
     return 0, 1
 
-# %% ../nbs/17_learner.ipynb #58dca970
+# %% ../nbs/17_learner.ipynb #cdff57d3
 class Learner:
     "Train a detector with `criterion` on `train_dl`, evaluate COCO mAP on `valid_dl`, checkpoint and resume."
     def __init__(self, model:nn.Module, # forward(images [B,3,H,W], mask [B,H,W]) -> outputs dict
@@ -237,7 +240,7 @@ class Learner:
     @property
     def is_main(self)->bool: return self.rank == 0
 
-# %% ../nbs/17_learner.ipynb #fc3255f4
+# %% ../nbs/17_learner.ipynb #0825d077
 @patch
 def compute_loss(self:Learner, batch)->tuple:
     "(total loss, loss dict) of one batch, under autocast when `amp` is on."
@@ -261,7 +264,7 @@ def check_finite(self:Learner, loss:Tensor, # the total, scalar
             raise FloatingPointError(f"loss term {k if k != 'loss' else 'total loss'!r} is {vals[k]} at step {self.step} {where}".rstrip())
     return {'loss': vals['loss'], **{k: vals[k] for k in keys}}
 
-# %% ../nbs/17_learner.ipynb #a679bf51
+# %% ../nbs/17_learner.ipynb #41759681
 def _reduce_means(sums:dict, n:int)->dict:
     "Means of `sums` over `n` items and over all processes."
     keys = sorted(sums)
@@ -277,7 +280,7 @@ def optimizer_step(self:Learner):
     self.scaler.step(self.opt); self.scaler.update()
     self.opt.zero_grad(set_to_none=True); self.sched.step(); self.step += 1
 
-# %% ../nbs/17_learner.ipynb #bb0b3a57
+# %% ../nbs/17_learner.ipynb #c8b7b5ad
 @patch
 def train_epoch(self:Learner, mb=None)->dict:
     "Train one epoch; return the mean of every loss term (and the total) over it, averaged over processes."
@@ -303,7 +306,7 @@ def train_epoch(self:Learner, mb=None)->dict:
         if mb is not None: mb.child.comment = f"loss {vals['loss']:.4f}"
     return _reduce_means(sums, count)
 
-# %% ../nbs/17_learner.ipynb #4b680a2e
+# %% ../nbs/17_learner.ipynb #14991288
 @patch
 @torch.no_grad()
 def evaluate(self:Learner, dl=None, # default: `valid_dl`
@@ -325,7 +328,7 @@ def evaluate(self:Learner, dl=None, # default: `valid_dl`
         return ev.summarize()
     finally: self.model.train(was_training)
 
-# %% ../nbs/17_learner.ipynb #9164c19a
+# %% ../nbs/17_learner.ipynb #534a5d1e
 def _loader_generators(dl)->list:
     "The distinct `torch.Generator`s of a DataLoader and its sampler (shuffle order, worker seeds)."
     gs = []
@@ -349,7 +352,7 @@ def save(self:Learner, name:str='last.pth')->Path|None:
     st = self.state_dict()
     if self.is_main and self.out_dir is not None: return save_checkpoint(st, self.out_dir / name)
 
-# %% ../nbs/17_learner.ipynb #d58b6fbc
+# %% ../nbs/17_learner.ipynb #adb9950b
 @patch
 def resume(self:Learner, path, # a checkpoint written by `save`
           ):
@@ -367,7 +370,7 @@ def resume(self:Learner, path, # a checkpoint written by `save`
     set_rng_state(rngs[min(self.rank, len(rngs) - 1)], _loader_generators(self.train_dl))
     return self
 
-# %% ../nbs/17_learner.ipynb #8bf82123
+# %% ../nbs/17_learner.ipynb #0d648a8d
 @patch
 def write_history(self:Learner):
     "Write `history.json`, `history.csv`, `steps.csv` and `curves.png` to `out_dir` (rank 0)."
@@ -381,7 +384,7 @@ def write_history(self:Learner):
             w = csv.DictWriter(f, cols); w.writeheader(); w.writerows(rows)
     if self.plot: fig = plot_history(self.history, self.step_log); fig.savefig(self.out_dir / 'curves.png', dpi=100); plt.close(fig)
 
-# %% ../nbs/17_learner.ipynb #c4bdc7d8
+# %% ../nbs/17_learner.ipynb #34fbb360
 def plot_history(history:list, # one dict per epoch ('epoch', 'loss', 'loss_*', 'AP', ...)
                  step_log:list=(), # one dict per logged step ('step', 'epoch', 'loss', ...)
                  losses=('loss',), # which terms to draw
@@ -400,7 +403,7 @@ def plot_history(history:list, # one dict per epoch ('epoch', 'loss', 'loss_*', 
     if ev: b.legend(fontsize=8)
     fig.tight_layout(); return fig
 
-# %% ../nbs/17_learner.ipynb #a10b94d2
+# %% ../nbs/17_learner.ipynb #91e63158
 @patch
 def fit(self:Learner, stop_after:int|None=None, # stop after this epoch (as if the run were killed); None: run to `epochs`
        )->list: # the history, one dict per epoch
