@@ -7,18 +7,18 @@ __all__ = ['FAMILIES', 'DEFORMABLE_LR', 'DEFORMABLE_LR_MULTS', 'MODELS', 'DEFAUL
            'detr_lr_mults', 'list_models', 'get_config', 'get_recipe', 'build_model', 'config_to_dict',
            'config_from_dict']
 
-# %% ../nbs/18_zoo.ipynb #9933c322
+# %% ../nbs/18_zoo.ipynb #b498e7e9
 import dataclasses, json
 from dataclasses import dataclass, field
 
-# %% ../nbs/18_zoo.ipynb #19450c73
+# %% ../nbs/18_zoo.ipynb #81291241
 from torch import nn
 from .detr import DETRConfig, DETR_TINY, build_detr
 from .conditional_detr import ConditionalDETRConfig, CONDITIONAL_DETR_TINY, build_conditional_detr
 from .deformable_detr import DeformableDETRConfig, DEFORMABLE_DETR_TINY, build_deformable_detr
 from .adamixer import AdaMixerConfig, ADAMIXER_TINY, build_adamixer
 
-# %% ../nbs/18_zoo.ipynb #9cae78ca
+# %% ../nbs/18_zoo.ipynb #b81c22d2
 FAMILIES = {'detr': (DETRConfig, build_detr), 'conditional_detr': (ConditionalDETRConfig, build_conditional_detr),
             'deformable_detr': (DeformableDETRConfig, build_deformable_detr), 'adamixer': (AdaMixerConfig, build_adamixer)}
 
@@ -28,7 +28,7 @@ def family_of(cfg)->str:
         if type(cfg) is cls: return name
     raise TypeError(f"not a detector config: {type(cfg).__name__}; known: {', '.join(c.__name__ for c, _ in FAMILIES.values())}")
 
-# %% ../nbs/18_zoo.ipynb #57649a81
+# %% ../nbs/18_zoo.ipynb #8a4d36bf
 @dataclass
 class TrainRecipe:
     "Optimisation and input settings of a zoo model (the `Learner` and `make_transforms` arguments)."
@@ -52,7 +52,7 @@ DEFORMABLE_LR = dict(lr=2e-4, lr_backbone=2e-5, lr_linear_proj_mult=0.1)  # the 
 DEFORMABLE_LR_MULTS = {'backbone.backbone.': DEFORMABLE_LR['lr_backbone'] / DEFORMABLE_LR['lr'],
                        'sampling_offsets': DEFORMABLE_LR['lr_linear_proj_mult'], 'reference_points': DEFORMABLE_LR['lr_linear_proj_mult']}
 
-# %% ../nbs/18_zoo.ipynb #f733fb89
+# %% ../nbs/18_zoo.ipynb #73a4305a
 def _tiny_recipe(lr:float, lr_mults:dict)->TrainRecipe:
     return TrainRecipe(lr=lr, lr_mults=lr_mults, clip_max_norm=1.0, epochs=12, schedule='cosine', warmup_steps=20,
                        batch_size=8, min_size=96, max_size=144)
@@ -74,7 +74,7 @@ def list_models()->list:
     "The names of the zoo's models."
     return list(MODELS)
 
-# %% ../nbs/18_zoo.ipynb #1ccb9096
+# %% ../nbs/18_zoo.ipynb #ae51ac9e
 def _entry(name:str)->tuple:
     if name not in MODELS: raise ValueError(f"unknown model {name!r}, valid: {', '.join(MODELS)}")
     return MODELS[name]
@@ -95,7 +95,7 @@ def get_recipe(name:str, # a name of `list_models()`
     "The training recipe of zoo model `name` (a copy, `overrides` applied)."
     return dataclasses.replace(_entry(name)[1], **overrides)
 
-# %% ../nbs/18_zoo.ipynb #9dda4aec
+# %% ../nbs/18_zoo.ipynb #ef4eee13
 def build_model(name_or_cfg, # a zoo name or a config instance
                 num_classes:int, # K, from the dataset
                 **overrides, # more config fields
@@ -105,7 +105,7 @@ def build_model(name_or_cfg, # a zoo name or a config instance
            else dataclasses.replace(name_or_cfg, num_classes=num_classes, **overrides))
     return FAMILIES[family_of(cfg)][1](cfg)
 
-# %% ../nbs/18_zoo.ipynb #6f430dc7
+# %% ../nbs/18_zoo.ipynb #2c2b71fa
 def config_to_dict(cfg)->dict:
     "A JSON-serialisable dict of a config: its fields plus 'family'."
     return {'family': family_of(cfg), **dataclasses.asdict(cfg)}
