@@ -7,11 +7,11 @@ __all__ = ['USAGE_ERRORS', 'SHAPES_IMAGES', 'COMMANDS', 'CliError', 'load_split'
            'predict_batch', 'save_samples', 'print_metrics', 'train', 'run_train', 'load_model', 'evaluate', 'predict',
            'main']
 
-# %% ../nbs/19_cli.ipynb #12f453e1
+# %% ../nbs/19_cli.ipynb #d7602cd2
 import argparse, json, os, sys, time
 from pathlib import Path
 
-# %% ../nbs/19_cli.ipynb #5e625e12
+# %% ../nbs/19_cli.ipynb #370c8666
 import torch
 from PIL import Image
 from torchvision import tv_tensors
@@ -24,7 +24,7 @@ from .learner import CheckpointError, Learner, cleanup_distributed, load_checkpo
 from .transforms import make_transforms
 from .visualize import save_figure, show_boxes, show_sample
 
-# %% ../nbs/19_cli.ipynb #86dae693
+# %% ../nbs/19_cli.ipynb #42d46a7d
 class CliError(ValueError):
     "A usage error found after parsing; `main` prints it on one line and exits with status 2."
 
@@ -32,7 +32,7 @@ USAGE_ERRORS = (ValueError, FileNotFoundError, CheckpointError)
 
 def _one_line(e:Exception)->str: return ' '.join(str(e).split())
 
-# %% ../nbs/19_cli.ipynb #7b9b26bb
+# %% ../nbs/19_cli.ipynb #126b66ea
 def load_split(data:str, # a `get_dataset` name
                split:str, # 'train', 'val' or 'test'
                train:bool, # training augmentation
@@ -47,7 +47,7 @@ def load_split(data:str, # a `get_dataset` name
     if len(ds) == 0: raise CliError(f"dataset {data!r} split {split!r} has no image")
     return ds
 
-# %% ../nbs/19_cli.ipynb #a8a46db3
+# %% ../nbs/19_cli.ipynb #3f5c22aa
 SHAPES_IMAGES = dict(train=1000, val=100)  # default image counts of Shapes runs (the generated splits have 4000 and 500)
 
 def _add_common(p):
@@ -90,7 +90,7 @@ def build_parser()->argparse.ArgumentParser:
     _add_common(r)
     return P
 
-# %% ../nbs/19_cli.ipynb #765aa5f0
+# %% ../nbs/19_cli.ipynb #d7d2d119
 def train_settings(args)->dict:
     "The run's settings: the zoo recipe of `args.model` with the command-line overrides."
     zoo.get_config(args.model)  # an unknown model name fails here, in one line
@@ -105,7 +105,7 @@ def train_settings(args)->dict:
                 val_images=args.val_images or (SHAPES_IMAGES['val'] if shapes else None),
                 eval_every=args.eval_every or max(r.epochs // 4, 1), amp=args.amp)
 
-# %% ../nbs/19_cli.ipynb #f93acede
+# %% ../nbs/19_cli.ipynb #65228864
 @torch.no_grad()
 def predict_batch(model, postprocess, batch, device)->list:
     "Post-processed detections (boxes in original-image pixels) of a `Batch`."
@@ -120,7 +120,7 @@ def save_samples(model, postprocess, ds, out_dir, n:int=4, device='cpu', score_t
     return [save_figure(show_sample(im, tg, p, ds.classes, score_thresh, figsize=(4, 4)), Path(out_dir) / f"val_{int(tg['image_id']):06d}.png")
             for (im, tg), p in zip(items, preds)]
 
-# %% ../nbs/19_cli.ipynb #9866d12e
+# %% ../nbs/19_cli.ipynb #04344b52
 def print_metrics(stats:dict, title:str='', file=None):
     "pycocotools' 12 numbers and the per-class AP as a small table."
     file = file or sys.stdout
@@ -131,7 +131,7 @@ def print_metrics(stats:dict, title:str='', file=None):
     per = stats.get('per_class_AP') or {}
     if per: print('  per class AP: ' + ', '.join(f'{k} {v:.3f}' for k, v in per.items()), file=file)
 
-# %% ../nbs/19_cli.ipynb #483bdd1c
+# %% ../nbs/19_cli.ipynb #e3042ce7
 def train(args):
     "`qdetlit train`: fit a zoo model, then write config.json, metrics.json and samples/ and print the metrics."
     info = setup_distributed(device=args.device)
@@ -157,7 +157,7 @@ def train(args):
               f"{r.epochs} epochs, lr {r.lr:g}, images {r.min_size}-{r.max_size} px, device {info.device}, {info.world_size} process(es) -> {out}", flush=True)
     return L, va, out, info
 
-# %% ../nbs/19_cli.ipynb #b79b1155
+# %% ../nbs/19_cli.ipynb #1ef9caae
 def run_train(args)->Path:
     "Prepare (`train`), fit and finish a training run; the run folder."
     L, va, out, info = train(args)
@@ -177,15 +177,12 @@ def run_train(args)->Path:
     cleanup_distributed()
     return out
 
-# %% ../nbs/19_cli.ipynb #c3bed926
+# %% ../nbs/19_cli.ipynb #5d1d6026
 def load_model(ckpt, # a checkpoint written by `qdetlit train`
                device='cpu')->tuple: # (model, criterion, postprocess, saved config dict)
     "Rebuild the model of a `qdetlit train` checkpoint and load its weights."
     if not Path(ckpt).is_file(): raise CliError(f"checkpoint {ckpt} not found")
-    try: ck = load_checkpoint(ckpt)
-    except CheckpointError: raise
-    except Exception as e:  # torch's unpickler raises e.g. a KeyError on some garbage files
-        raise CheckpointError(f"{ckpt}: cannot be read as a torch checkpoint, it is truncated or corrupt ({type(e).__name__}: {_one_line(e)[:100]})") from None
+    ck = load_checkpoint(ckpt)  # a CheckpointError names the file when it is not a qdetlit checkpoint
     conf = json.loads(ck.get('config') or '{}')
     if 'model_config' not in conf or 'classes' not in conf:
         raise CliError(f"{ckpt}: a qdetlit checkpoint without a model config (not written by `qdetlit train`)")
@@ -195,7 +192,7 @@ def load_model(ckpt, # a checkpoint written by `qdetlit train`
     except RuntimeError as e: raise CheckpointError(f"{ckpt}: the weights do not fit the model of its config ({_one_line(e)[:200]})") from None
     return model.to(device).eval(), crit.to(device), post, conf
 
-# %% ../nbs/19_cli.ipynb #4b467ee0
+# %% ../nbs/19_cli.ipynb #6174b098
 def evaluate(args)->dict:
     "`qdetlit eval`: COCO metrics of a checkpoint on a split; printed and written to json."
     info = setup_distributed(device=args.device)
@@ -215,7 +212,7 @@ def evaluate(args)->dict:
     cleanup_distributed()
     return stats
 
-# %% ../nbs/19_cli.ipynb #4e194424
+# %% ../nbs/19_cli.ipynb #2e9da1d4
 def _open_image(path)->Image.Image:
     p = Path(path)
     if not p.is_file(): raise CliError(f"image {p} not found")
@@ -242,7 +239,7 @@ def predict(args)->list:
     print(f"{sum(len(r['detections']) for r in res)} detections in {len(res)} images -> {out / 'detections.json'}")
     return res
 
-# %% ../nbs/19_cli.ipynb #6c3628f9
+# %% ../nbs/19_cli.ipynb #9c9a8045
 COMMANDS = {'train': run_train, 'eval': evaluate, 'predict': predict}
 
 def main(argv=None, # the arguments (default: sys.argv[1:])
@@ -254,6 +251,6 @@ def main(argv=None, # the arguments (default: sys.argv[1:])
         print(f"qdetlit {args.command}: error: {_one_line(e)}", file=sys.stderr)
         raise SystemExit(2) from None
 
-# %% ../nbs/19_cli.ipynb #1ef48ddd
+# %% ../nbs/19_cli.ipynb #422c8f53
 #| eval: false
 if __name__ == '__main__' and 'ipykernel' not in sys.modules: main()  # `python -m qdetlit.cli`, not this notebook's kernel
