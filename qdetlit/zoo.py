@@ -7,20 +7,30 @@ __all__ = ['FAMILIES', 'DEFORMABLE_LR', 'DEFORMABLE_LR_MULTS', 'MODELS', 'DEFAUL
            'detr_lr_mults', 'list_models', 'get_config', 'get_recipe', 'build_model', 'config_to_dict',
            'config_from_dict']
 
-# %% ../nbs/18_zoo.ipynb #b498e7e9
+# %% ../nbs/18_zoo.ipynb #f248c73a
 import dataclasses, json
 from dataclasses import dataclass, field
 
-# %% ../nbs/18_zoo.ipynb #81291241
+# %% ../nbs/18_zoo.ipynb #9c0799b9
 from torch import nn
 from .detr import DETRConfig, DETR_TINY, build_detr
 from .conditional_detr import ConditionalDETRConfig, CONDITIONAL_DETR_TINY, build_conditional_detr
 from .deformable_detr import DeformableDETRConfig, DEFORMABLE_DETR_TINY, build_deformable_detr
 from .adamixer import AdaMixerConfig, ADAMIXER_TINY, build_adamixer
+from .stage_interactor import StageInteractorConfig, STAGE_INTERACTOR_TINY, build_stage_interactor
+from .sd_detr import SDDETRConfig, SD_DETR_TINY, build_sd_detr
+from .deq import DEQDetConfig, DEQDET_TINY, build_deqdet
+from .dense import GFLConfig, GFL_TINY, GFLV2_TINY, build_gfl
+from .dense_heads import ATSSConfig, ATSS_TINY, FCOSConfig, FCOS_TINY, build_atss, build_fcos
+from .rcnn import FasterRCNNConfig, FASTER_RCNN_TINY, build_faster_rcnn
+from .salt import SALTConfig, SALT_TINY, build_salt
 
-# %% ../nbs/18_zoo.ipynb #b81c22d2
+# %% ../nbs/18_zoo.ipynb #dbb86ee6
 FAMILIES = {'detr': (DETRConfig, build_detr), 'conditional_detr': (ConditionalDETRConfig, build_conditional_detr),
-            'deformable_detr': (DeformableDETRConfig, build_deformable_detr), 'adamixer': (AdaMixerConfig, build_adamixer)}
+            'deformable_detr': (DeformableDETRConfig, build_deformable_detr), 'adamixer': (AdaMixerConfig, build_adamixer),
+            'stage_interactor': (StageInteractorConfig, build_stage_interactor), 'sd_detr': (SDDETRConfig, build_sd_detr),
+            'deqdet': (DEQDetConfig, build_deqdet), 'gfl': (GFLConfig, build_gfl), 'salt': (SALTConfig, build_salt),
+            'atss': (ATSSConfig, build_atss), 'fcos': (FCOSConfig, build_fcos), 'faster_rcnn': (FasterRCNNConfig, build_faster_rcnn)}
 
 def family_of(cfg)->str:
     "The family name of a config instance (its exact class: `ConditionalDETRConfig` subclasses `DETRConfig`)."
@@ -28,7 +38,7 @@ def family_of(cfg)->str:
         if type(cfg) is cls: return name
     raise TypeError(f"not a detector config: {type(cfg).__name__}; known: {', '.join(c.__name__ for c, _ in FAMILIES.values())}")
 
-# %% ../nbs/18_zoo.ipynb #8a4d36bf
+# %% ../nbs/18_zoo.ipynb #a4054798
 @dataclass
 class TrainRecipe:
     "Optimisation and input settings of a zoo model (the `Learner` and `make_transforms` arguments)."
@@ -52,10 +62,14 @@ DEFORMABLE_LR = dict(lr=2e-4, lr_backbone=2e-5, lr_linear_proj_mult=0.1)  # the 
 DEFORMABLE_LR_MULTS = {'backbone.backbone.': DEFORMABLE_LR['lr_backbone'] / DEFORMABLE_LR['lr'],
                        'sampling_offsets': DEFORMABLE_LR['lr_linear_proj_mult'], 'reference_points': DEFORMABLE_LR['lr_linear_proj_mult']}
 
-# %% ../nbs/18_zoo.ipynb #73a4305a
+# %% ../nbs/18_zoo.ipynb #fb29a04a
 def _tiny_recipe(lr:float, lr_mults:dict)->TrainRecipe:
     return TrainRecipe(lr=lr, lr_mults=lr_mults, clip_max_norm=1.0, epochs=12, schedule='cosine', warmup_steps=20,
                        batch_size=8, min_size=96, max_size=144)
+
+def _mmdet_recipe(lr:float, clip:float)->TrainRecipe:
+    "The mmdetection 1x schedule (12 epochs, steps after 8 and 11, 500 warm-up steps, 2 images per GPU) with AdamW at `lr`."
+    return TrainRecipe(lr, {}, clip_max_norm=clip, epochs=12, lr_drop=(8, 11), warmup_steps=500, batch_size=2)
 
 MODELS = {
     'detr-tiny': (DETR_TINY, _tiny_recipe(5e-4, {})),
@@ -67,6 +81,25 @@ MODELS = {
     'adamixer-tiny': (ADAMIXER_TINY, _tiny_recipe(1e-3, {})),
     'adamixer-r50': (AdaMixerConfig(), TrainRecipe(AdaMixerConfig().lr, {}, clip_max_norm=AdaMixerConfig().clip_max_norm, epochs=12,
                                                     lr_drop=(8, 11), warmup_steps=500, batch_size=2)),
+    'stage-interactor-tiny': (STAGE_INTERACTOR_TINY, _tiny_recipe(1e-3, {})),
+    'stage-interactor-r50': (StageInteractorConfig(), _mmdet_recipe(StageInteractorConfig().lr, StageInteractorConfig().clip_max_norm)),
+    'sd-detr-tiny': (SD_DETR_TINY, _tiny_recipe(5e-4, {})),
+    'sd-detr-r50': (SDDETRConfig(), TrainRecipe(1e-4, detr_lr_mults(SDDETRConfig()), epochs=50, lr_drop=(40,))),
+    'deqdet-tiny': (DEQDET_TINY, _tiny_recipe(1e-3, {})),
+    'deqdet-r50': (DEQDetConfig(), TrainRecipe(DEQDetConfig().lr, {'decoder.': DEQDetConfig().decoder_lr_mult}, weight_decay=0.01,
+                                                clip_max_norm=DEQDetConfig().clip_max_norm, epochs=12, lr_drop=(8, 11), warmup_steps=500, batch_size=2)),
+    'gfl-tiny': (GFL_TINY, _tiny_recipe(1e-3, {})),
+    'gflv2-tiny': (GFLV2_TINY, _tiny_recipe(1e-3, {})),
+    'gfl-r50': (GFLConfig(), _mmdet_recipe(1e-4, 0.)),
+    'gflv2-r50': (GFLConfig(v2=True), _mmdet_recipe(1e-4, 0.)),
+    'salt-tiny': (SALT_TINY, _tiny_recipe(1e-3, {})),
+    'salt-r50': (SALTConfig(), _mmdet_recipe(1e-4, 0.)),
+    'atss-tiny': (ATSS_TINY, _tiny_recipe(1e-3, {})),
+    'atss-r50': (ATSSConfig(), _mmdet_recipe(1e-4, 35.)),
+    'fcos-tiny': (FCOS_TINY, _tiny_recipe(1e-3, {})),
+    'fcos-r50': (FCOSConfig(), _mmdet_recipe(1e-4, 35.)),
+    'faster-rcnn-tiny': (FASTER_RCNN_TINY, _tiny_recipe(1e-3, {})),
+    'faster-rcnn-r50': (FasterRCNNConfig(), _mmdet_recipe(1e-4, 0.)),
 }
 DEFAULT_MODEL = 'adamixer-tiny'
 
@@ -74,7 +107,7 @@ def list_models()->list:
     "The names of the zoo's models."
     return list(MODELS)
 
-# %% ../nbs/18_zoo.ipynb #ae51ac9e
+# %% ../nbs/18_zoo.ipynb #2d73cbc7
 def _entry(name:str)->tuple:
     if name not in MODELS: raise ValueError(f"unknown model {name!r}, valid: {', '.join(MODELS)}")
     return MODELS[name]
@@ -95,7 +128,7 @@ def get_recipe(name:str, # a name of `list_models()`
     "The training recipe of zoo model `name` (a copy, `overrides` applied)."
     return dataclasses.replace(_entry(name)[1], **overrides)
 
-# %% ../nbs/18_zoo.ipynb #ef4eee13
+# %% ../nbs/18_zoo.ipynb #f7e1df36
 def build_model(name_or_cfg, # a zoo name or a config instance
                 num_classes:int, # K, from the dataset
                 **overrides, # more config fields
@@ -105,7 +138,7 @@ def build_model(name_or_cfg, # a zoo name or a config instance
            else dataclasses.replace(name_or_cfg, num_classes=num_classes, **overrides))
     return FAMILIES[family_of(cfg)][1](cfg)
 
-# %% ../nbs/18_zoo.ipynb #2c2b71fa
+# %% ../nbs/18_zoo.ipynb #98d77d79
 def config_to_dict(cfg)->dict:
     "A JSON-serialisable dict of a config: its fields plus 'family'."
     return {'family': family_of(cfg), **dataclasses.asdict(cfg)}
@@ -118,4 +151,5 @@ def config_from_dict(d:dict): # the output of `config_to_dict` (possibly through
     bad = sorted(set(d) - set(fields))
     if bad: raise ValueError(f"config dict: {cls.__name__} has no field {', '.join(bad)}")
     defaults = cls()
-    return cls(**{k: tuple(v) if isinstance(getattr(defaults, k), tuple) and isinstance(v, list) else v for k, v in d.items()})
+    def tup(v): return tuple(tup(x) for x in v) if isinstance(v, list) else v  # JSON turns (nested) tuples into lists
+    return cls(**{k: tup(v) if isinstance(getattr(defaults, k), tuple) else v for k, v in d.items()})
