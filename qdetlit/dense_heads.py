@@ -224,6 +224,7 @@ class FCOSHead(DenseHead):
 
 # %% ../nbs/14b_dense_heads.ipynb #1d54746f
 class FCOSHead(FCOSHead):
+    "mmdet's FCOS head (centre sampling, scale ranges, normalised distances, centerness on the regression tower, GIoU)."
     def reg_activation(self, x:Tensor)->Tensor: return F.relu(x) if self.norm_on_bbox else x.exp()
 
     def assign_single(self, priors:Priors, boxes:Tensor, labels:Tensor)->AssignResult:

@@ -315,7 +315,7 @@ class FasterRCNN(nn.Module):
         return out
 
 class FasterRCNNCriterion(nn.Module):
-    "`RCNNHead.loss` on the model's outputs and data-contract targets; the weights are inside the heads (weight_dict all 1)."
+    "RCNNHead.loss on the model's outputs and data-contract targets; the weights are inside the heads (weight_dict all 1)."
     def __init__(self, head:RCNNHead):
         super().__init__()
         self.__dict__['head'] = head  # a reference, not a submodule: the parameters belong to the model

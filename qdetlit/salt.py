@@ -154,7 +154,7 @@ def forward_level(self:SALTHead, x:Tensor, # [B,C,H,W] one pyramid level
 @patch
 def forward(self:SALTHead, feats:list, # per level [B,C,H_l,W_l]
            )->dict: # the `forward_level` keys, each a list over levels
-    "The SALT head on every level; the non-GFL keys are also kept in `self.extras` (for `SALT.forward`)."
+    "The SALT head on every level; the non-GFL keys are also kept in `self.extras` (for SALT.forward)."
     if len(feats) != len(self.scales): raise ValueError(f"SALTHead has {len(self.scales)} levels, got {len(feats)} feature maps")
     outs = [self.forward_level(f, l) for l, f in enumerate(feats)]
     h = {k: [o[k] for o in outs] for k in outs[0]}
