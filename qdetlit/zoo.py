@@ -7,11 +7,11 @@ __all__ = ['FAMILIES', 'DEFORMABLE_LR', 'DEFORMABLE_LR_MULTS', 'MODELS', 'DEFAUL
            'detr_lr_mults', 'list_models', 'get_config', 'get_recipe', 'build_model', 'config_to_dict',
            'config_from_dict']
 
-# %% ../nbs/18_zoo.ipynb #f248c73a
+# %% ../nbs/18_zoo.ipynb #f98af1d0
 import dataclasses, json
 from dataclasses import dataclass, field
 
-# %% ../nbs/18_zoo.ipynb #9c0799b9
+# %% ../nbs/18_zoo.ipynb #14b72716
 from torch import nn
 from .detr import DETRConfig, DETR_TINY, build_detr
 from .conditional_detr import ConditionalDETRConfig, CONDITIONAL_DETR_TINY, build_conditional_detr
@@ -24,13 +24,15 @@ from .dense import GFLConfig, GFL_TINY, GFLV2_TINY, build_gfl
 from .dense_heads import ATSSConfig, ATSS_TINY, FCOSConfig, FCOS_TINY, build_atss, build_fcos
 from .rcnn import FasterRCNNConfig, FASTER_RCNN_TINY, build_faster_rcnn
 from .salt import SALTConfig, SALT_TINY, build_salt
+from .co_detr import CoDETRConfig, CO_DETR_TINY, build_co_detr
 
-# %% ../nbs/18_zoo.ipynb #dbb86ee6
+# %% ../nbs/18_zoo.ipynb #15d35353
 FAMILIES = {'detr': (DETRConfig, build_detr), 'conditional_detr': (ConditionalDETRConfig, build_conditional_detr),
             'deformable_detr': (DeformableDETRConfig, build_deformable_detr), 'adamixer': (AdaMixerConfig, build_adamixer),
             'stage_interactor': (StageInteractorConfig, build_stage_interactor), 'sd_detr': (SDDETRConfig, build_sd_detr),
             'deqdet': (DEQDetConfig, build_deqdet), 'gfl': (GFLConfig, build_gfl), 'salt': (SALTConfig, build_salt),
-            'atss': (ATSSConfig, build_atss), 'fcos': (FCOSConfig, build_fcos), 'faster_rcnn': (FasterRCNNConfig, build_faster_rcnn)}
+            'atss': (ATSSConfig, build_atss), 'fcos': (FCOSConfig, build_fcos), 'faster_rcnn': (FasterRCNNConfig, build_faster_rcnn),
+            'co_detr': (CoDETRConfig, build_co_detr)}
 
 def family_of(cfg)->str:
     "The family name of a config instance (its exact class: `ConditionalDETRConfig` subclasses `DETRConfig`)."
@@ -38,7 +40,7 @@ def family_of(cfg)->str:
         if type(cfg) is cls: return name
     raise TypeError(f"not a detector config: {type(cfg).__name__}; known: {', '.join(c.__name__ for c, _ in FAMILIES.values())}")
 
-# %% ../nbs/18_zoo.ipynb #a4054798
+# %% ../nbs/18_zoo.ipynb #c4428327
 @dataclass
 class TrainRecipe:
     "Optimisation and input settings of a zoo model (the `Learner` and `make_transforms` arguments)."
@@ -62,7 +64,7 @@ DEFORMABLE_LR = dict(lr=2e-4, lr_backbone=2e-5, lr_linear_proj_mult=0.1)  # the 
 DEFORMABLE_LR_MULTS = {'backbone.backbone.': DEFORMABLE_LR['lr_backbone'] / DEFORMABLE_LR['lr'],
                        'sampling_offsets': DEFORMABLE_LR['lr_linear_proj_mult'], 'reference_points': DEFORMABLE_LR['lr_linear_proj_mult']}
 
-# %% ../nbs/18_zoo.ipynb #fb29a04a
+# %% ../nbs/18_zoo.ipynb #f7103af0
 def _tiny_recipe(lr:float, lr_mults:dict)->TrainRecipe:
     return TrainRecipe(lr=lr, lr_mults=lr_mults, clip_max_norm=1.0, epochs=12, schedule='cosine', warmup_steps=20,
                        batch_size=8, min_size=96, max_size=144)
@@ -100,6 +102,8 @@ MODELS = {
     'fcos-r50': (FCOSConfig(), _mmdet_recipe(1e-4, 35.)),
     'faster-rcnn-tiny': (FASTER_RCNN_TINY, _tiny_recipe(1e-3, {})),
     'faster-rcnn-r50': (FasterRCNNConfig(), _mmdet_recipe(1e-4, 0.)),
+    'co-detr-tiny': (CO_DETR_TINY, _tiny_recipe(1e-3, {'sampling_offsets': .1, 'reference_points': .1})),
+    'co-detr-r50': (CoDETRConfig(), TrainRecipe(DEFORMABLE_LR['lr'], DEFORMABLE_LR_MULTS, epochs=12, lr_drop=(11,), batch_size=2)),
 }
 DEFAULT_MODEL = 'adamixer-tiny'
 
@@ -107,7 +111,7 @@ def list_models()->list:
     "The names of the zoo's models."
     return list(MODELS)
 
-# %% ../nbs/18_zoo.ipynb #2d73cbc7
+# %% ../nbs/18_zoo.ipynb #b334b143
 def _entry(name:str)->tuple:
     if name not in MODELS: raise ValueError(f"unknown model {name!r}, valid: {', '.join(MODELS)}")
     return MODELS[name]
@@ -128,7 +132,7 @@ def get_recipe(name:str, # a name of `list_models()`
     "The training recipe of zoo model `name` (a copy, `overrides` applied)."
     return dataclasses.replace(_entry(name)[1], **overrides)
 
-# %% ../nbs/18_zoo.ipynb #f7e1df36
+# %% ../nbs/18_zoo.ipynb #69bee94f
 def build_model(name_or_cfg, # a zoo name or a config instance
                 num_classes:int, # K, from the dataset
                 **overrides, # more config fields
@@ -138,7 +142,7 @@ def build_model(name_or_cfg, # a zoo name or a config instance
            else dataclasses.replace(name_or_cfg, num_classes=num_classes, **overrides))
     return FAMILIES[family_of(cfg)][1](cfg)
 
-# %% ../nbs/18_zoo.ipynb #98d77d79
+# %% ../nbs/18_zoo.ipynb #6bf2018c
 def config_to_dict(cfg)->dict:
     "A JSON-serialisable dict of a config: its fields plus 'family'."
     return {'family': family_of(cfg), **dataclasses.asdict(cfg)}
@@ -150,6 +154,12 @@ def config_from_dict(d:dict): # the output of `config_to_dict` (possibly through
     cls = FAMILIES[fam][0]; fields = {f.name: f for f in dataclasses.fields(cls)}
     bad = sorted(set(d) - set(fields))
     if bad: raise ValueError(f"config dict: {cls.__name__} has no field {', '.join(bad)}")
-    defaults = cls()
-    def tup(v): return tuple(tup(x) for x in v) if isinstance(v, list) else v  # JSON turns (nested) tuples into lists
-    return cls(**{k: tup(v) if isinstance(getattr(defaults, k), tuple) else v for k, v in d.items()})
+    return _rebuild(cls(), d)
+
+def _rebuild(default, d:dict):
+    "An instance of `type(default)` from dict `d`: JSON lists back to (nested) tuples, nested config dicts back to configs."
+    def tup(v): return tuple(tup(x) for x in v) if isinstance(v, list) else v
+    def conv(dv, v):
+        if dataclasses.is_dataclass(dv) and isinstance(v, dict): return _rebuild(dv, v)  # e.g. Co-DETR's `base`
+        return tup(v) if isinstance(dv, tuple) else v
+    return type(default)(**{k: conv(getattr(default, k), v) for k, v in d.items()})
