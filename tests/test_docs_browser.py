@@ -20,7 +20,7 @@ def _n_figures(p):
     return sum('image/png' in o.get('data', {}) or 'image/jpeg' in o.get('data', {}) or 'image/svg+xml' in o.get('data', {})
                for c in p['nb']['cells'] if c['cell_type'] == 'code' for o in c.get('outputs', []))
 
-API = _page('00_box_ops.ipynb')                  # an API page (qdetlit.box_ops)
+API = _page('api/00_box_ops.ipynb')                  # an API page (qdetlit.box_ops)
 TUTORIAL = _page('tutorials/quickstart.ipynb')    # a tutorial page
 HOME = _page('index.ipynb')
 

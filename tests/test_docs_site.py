@@ -16,7 +16,7 @@ def test_sidebar_has_api_and_tutorials():
     tree = docs.sidebar_tree()['website']['sidebar']['contents']
     assert tree[0] == 'index.ipynb'
     secs = {s['section']: s for s in tree if isinstance(s, dict)}
-    assert '00_box_ops.ipynb' in secs['API']['contents']
+    assert 'api/00_box_ops.ipynb' in secs['API']['contents']
     assert secs['Tutorials']['href'] == 'tutorials/index.qmd' and 'tutorials/quickstart.ipynb' in secs['Tutorials']['contents']
 
 def test_every_page_built(site):

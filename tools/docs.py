@@ -15,11 +15,11 @@ The pipeline has three steps:
    title and description, `#| output: asis` outputs (show_doc) become page markdown, `#| echo: false` and friends
    become myst-nb tags, links to the published site or to other notebooks become relative `.html` links, and each
    show_doc gets a parameter table (from fastcore's docments). Page names follow nbdev's `output-file`, so a page
-   has the same URL here as on GitHub Pages (`00_box_ops.ipynb` -> `box_ops.html`).
+   has the same URL here as on GitHub Pages (`api/00_box_ops.ipynb` -> `api/box_ops.html`).
 3. Sphinx with myst-nb (stored outputs, nothing re-executed) and the furo theme writes `_site/`. The navigation
    is generated from `nbs/sidebar.yml`, the same file Quarto's sidebar uses, and `nbs/sidebar.yml` is generated
-   from the folder structure of `nbs/`: API notebooks (those with `#| default_exp`) in an "API" section, one
-   section per subfolder (e.g. `tutorials/`). MathJax is served from the site (jupyter-server-mathjax), so the
+   from the folder structure of `nbs/`: one section per subfolder (`course/`, `tutorials/`, `explanations/`,
+   `api/`, in that order; `api/` is captioned "API"). MathJax is served from the site (jupyter-server-mathjax), so the
    pages load nothing from the network.
 
 `_proc/`, `site_build/` and `_site/` are git-ignored build outputs.
@@ -64,7 +64,12 @@ def _nb_exports(p):
         if c['cell_type'] == 'code' and re.search(r'^\s*#\|\s*default_exp\s', src, re.M): return True
     return False
 
-def _section_name(folder): return re.sub(r'^\d+[a-z]?_', '', folder).replace('_', ' ').title()
+SECTION_NAMES = {'api': 'API'}  # folder -> sidebar caption where title-casing the folder name is wrong
+SECTION_ORDER = ('course', 'tutorials', 'explanations', 'api')  # the reader's path: learn, do, understand, look up
+
+def _section_name(folder): return SECTION_NAMES.get(folder) or re.sub(r'^\d+[a-z]?_', '', folder).replace('_', ' ').title()
+
+def _folder_key(d): return (SECTION_ORDER.index(d.name) if d.name in SECTION_ORDER else len(SECTION_ORDER), d.name)
 
 def _folder_entries(d, rel):
     "Sidebar entries of subfolder `d` (relative path `rel`): its docs, then a section per sub-subfolder."
@@ -87,15 +92,16 @@ def _folder_section(d, rel):
     return sec
 
 def sidebar_tree(nbs=NBS):
-    """The sidebar as Quarto reads it: the home page, other top-level pages, an "API" section with the notebooks
-    that export a module, then one section per subfolder (its `index.*` is the section's page)."""
+    """The sidebar as Quarto reads it: the home page, other top-level pages, then one section per subfolder in
+    `SECTION_ORDER` (course, tutorials, explanations, api; its `index.*` is the section's page). Notebooks that export
+    a module and sit at the top level would get an "API" section of their own."""
     top = sorted((p for p in nbs.iterdir() if p.is_file() and _is_doc(p)), key=_sort_key)
     index = [p.name for p in top if p.stem == 'index']
     api = [p.name for p in top if p.stem != 'index' and _nb_exports(p)]
     other = [p.name for p in top if p.stem != 'index' and p.name not in api]
     contents = index + other
     if api: contents.append({'section': 'API', 'contents': api})
-    for d in sorted(p for p in nbs.iterdir() if p.is_dir() and not _skip(p.name)):
+    for d in sorted((p for p in nbs.iterdir() if p.is_dir() and not _skip(p.name)), key=_folder_key):
         sec = _folder_section(d, d.name)
         if sec: contents.append(sec)
     return {'website': {'sidebar': {'contents': contents}}}
