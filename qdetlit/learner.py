@@ -288,6 +288,7 @@ def train_epoch(self:Learner, mb=None)->dict:
     n, A = len(self.train_dl), self.accum_steps
     sums, count, log_sums, log_n = {}, 0, {}, 0
     bar = progress_bar(self.train_dl, parent=mb, display=self.progress and self.is_main) if self.progress and self.is_main else self.train_dl
+    if mb is not None: bar.prefix = f'Epoch {self.epoch + 1}/{self.epochs} :'  # the run's epoch, also when `fit` resumes mid-run
     for i, batch in enumerate(bar):
         group = min(A, n - i // A * A)  # micro-batches in this accumulation group
         last = (i + 1) % A == 0 or i + 1 == n
@@ -413,6 +414,7 @@ def fit(self:Learner, stop_after:int|None=None, # stop after this epoch (as if t
     mb = master_bar(epochs) if self.progress and self.is_main else None
     for epoch in (mb if mb is not None else epochs):
         self.epoch = epoch
+        if mb is not None: mb.main_bar.comment = f'epoch {epoch + 1} of {self.epochs}'
         if hasattr(getattr(self.train_dl, 'sampler', None), 'set_epoch'): self.train_dl.sampler.set_epoch(epoch)
         t0 = time.time()
         rec = dict(epoch=epoch, step=self.step, lr=self.opt.param_groups[0]['lr'],
