@@ -332,10 +332,14 @@ def run_train(args)->Path:
     "Prepare (`train`), fit and finish a training run; the run folder."
     from qdetlit.learner import cleanup_distributed
     L, va, out, info = train(args)
+    save = L.save
+    def _save(name='last.pth'):  # `main` says which epoch the last checkpoint holds, also after a Ctrl-C inside `fit`
+        path = save(name); _STATE['epoch'] = L.epoch; return path
+    L.save = _save
     t0, trained = time.time(), L.epoch < L.epochs
     if not trained: print(f"{out} is complete ({L.epoch} of {L.epochs} epochs): nothing to train")
     for e in range(L.epoch, L.epochs):
-        L.fit(stop_after=e + 1); _STATE['epoch'] = L.epoch
+        L.fit(stop_after=e + 1)
         h = L.history[-1]
         if info.rank == 0 and not L.progress:
             print(f"epoch {e + 1}/{L.epochs}: loss {h['train_loss']:.3f}" + (f", AP {h['AP']:.3f}, AP50 {h['AP50']:.3f}" if 'AP' in h else '')
