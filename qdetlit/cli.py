@@ -491,4 +491,4 @@ def __getattr__(name):  # `from qdetlit.cli import load_split` keeps working wit
 
 # %% ../nbs/api/19_cli.ipynb #422c8f53
 #| eval: false
-if __name__ == '__main__' and 'ipykernel' not in sys.modules: main()  # `python -m qdetlit.cli`, not this notebook's kernel
+if __name__ == '__main__' and 'IPython' not in sys.modules: main()  # `python -m qdetlit.cli`, not a notebook kernel
