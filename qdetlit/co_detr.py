@@ -18,8 +18,8 @@ import torch.nn.functional as F
 from fastcore.basics import patch
 from torch import Tensor, nn
 from torchvision.ops import generalized_box_iou_loss, sigmoid_focal_loss
-from .adamixer import image_sizes
 from .box_ops import box_cxcywh_to_xyxy, box_xyxy_to_cxcywh
+from .contract import image_sizes
 from .deformable_detr import (DEFORMABLE_DETR_TINY, DeformableDETR, DeformableDETRConfig, build_deformable_detr,
                               split_levels, valid_ratios)
 from .dense import flatten_levels as flatten_maps

@@ -18,8 +18,8 @@ import torch.nn.functional as F
 from torch import Tensor, nn
 from .detr import (DETRConfig, SingleLevelInput, TransformerEncoder, TransformerEncoderLayer, build_detr_parts,
                           detr_criterion, layer_outputs, xavier_init_)
-from .evaluation import PostProcess
 from .position_encoding import MLP, gen_sineembed_for_position, inverse_sigmoid
+from .postprocess import PostProcess
 
 # %% ../nbs/api/08a_conditional_detr.ipynb #ef136fb8
 def split_heads(x:Tensor, # [B,N,D]

@@ -14,7 +14,8 @@ import torch.nn.functional as F
 from fastcore.basics import patch
 from torch import Tensor
 from .box_ops import box_cxcywh_to_xyxy, box_iou
-from .losses import SetCriterion, check_targets, focal_loss_per_box, get_num_boxes, reduce_mean
+from .contract import check_targets
+from .losses import SetCriterion, focal_loss_per_box, get_num_boxes, reduce_mean
 
 # %% ../nbs/api/11_cross_stage_assigner.ipynb #f1b3a277
 def candidate_stages(s:int, # the stage whose classification targets are built

@@ -20,10 +20,10 @@ from fastcore.basics import patch
 from torch import Tensor, nn
 from .backbone import BackboneWithNeck, ChannelMapper, build_backbone
 from .deformable_attention import MSDeformAttn, as_shapes
-from .evaluation import PostProcess
 from .losses import SetCriterion, expand_weight_dict
 from .matching import HungarianMatcher
 from .position_encoding import MLP, PositionEmbeddingSine, inverse_sigmoid, sine_embed
+from .postprocess import PostProcess
 
 # %% ../nbs/api/09a_deformable_detr.ipynb #329619cd
 def valid_ratios(mask:Tensor, # [B,H,W] bool, True on padding (padding at the bottom/right)

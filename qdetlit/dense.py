@@ -17,9 +17,9 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 from torchvision.ops import batched_nms
-from .box_ops import box_xyxy_to_cxcywh, box_cxcywh_to_xyxy, box_normalize, box_denormalize, check_boxes
+from .box_ops import box_xyxy_to_cxcywh, box_cxcywh_to_xyxy, box_normalize, box_denormalize
 from .backbone import build_backbone, FPN, BackboneWithNeck
-from .adamixer import image_sizes
+from .contract import ContractError, check_targets, image_sizes
 from .assigners import level_priors, anchors_from_points, atss_assign, bbox2distance, distance2bbox
 from .gfl_losses import quality_focal_loss, distribution_focal_loss, Integral, DGQP
 from .losses import reduce_mean
@@ -141,12 +141,11 @@ class DensePostProcess(nn.Module):
 def dense_targets(targets:Sequence[dict], # data-contract targets: 'boxes' [G,4] normalised cxcywh, 'labels' [G], 'size' (h, w)
                  )->list: # per image (boxes [G,4] xyxy pixels, labels [G] long)
     "Targets as absolute xyxy pixels of the (padded) input, the box convention of the dense heads."
+    check_targets(targets)  # labels, boxes: present, shapes agree, finite, not degenerate
     out = []
     for i, t in enumerate(targets):
-        for k in ('boxes', 'labels', 'size'):
-            if k not in t: raise KeyError(f"dense_targets: targets[{i}] has no '{k}' (keys: {sorted(t)})")
-        b = check_boxes(box_denormalize(box_cxcywh_to_xyxy(t['boxes'].float()), t['size'].float()), f"targets[{i}]['boxes'] (as xyxy pixels)")
-        out.append((b, t['labels'].long()))
+        if 'size' not in t: raise ContractError(f"dense_targets: targets[{i}] has no 'size' (its keys: {sorted(t)})")
+        out.append((box_denormalize(box_cxcywh_to_xyxy(t['boxes'].float()), t['size'].float()), t['labels'].long()))
     return out
 
 def aligned_iou(a:Tensor, # [...,4] xyxy

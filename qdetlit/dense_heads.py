@@ -16,9 +16,10 @@ from torch import nn, Tensor
 from fastcore.basics import patch
 from torchvision.ops import sigmoid_focal_loss, generalized_box_iou_loss
 from .box_ops import box_cxcywh_to_xyxy, box_denormalize, check_boxes
-from .losses import check_targets, reduce_mean
-from .assigners import (AssignResult, level_priors, anchors_from_points, atss_assign, fcos_assign, FCOS_RANGES,
-                               centerness_target, bbox2distance, distance2bbox, delta_decode)
+from .contract import AssignResult, check_targets
+from .losses import reduce_mean
+from .assigners import (level_priors, anchors_from_points, atss_assign, fcos_assign, FCOS_RANGES, centerness_target,
+                               bbox2distance, distance2bbox, delta_decode)
 from .dense import dense_targets, Scale, conv_tower, prior_prob_bias, dense_neck, flatten_levels, dense_outputs, DensePostProcess
 
 # %% ../nbs/api/14b_dense_heads.ipynb #be8f9320

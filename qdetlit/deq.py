@@ -15,12 +15,13 @@ import torch
 import torch.nn.functional as F
 from fastcore.basics import patch
 from torch import Tensor, nn
-from .adamixer import AdaMixer, AdaMixerDecoder, AdaMixerStage, image_sizes
+from .adamixer import AdaMixer, AdaMixerDecoder, AdaMixerStage
 from .backbone import BackboneWithNeck, ChannelMapper, build_backbone
 from .box_ops import box_xyxy_to_xyzr, box_xyzr_to_xyxy
-from .evaluation import PostProcess
+from .contract import image_sizes
 from .losses import SetCriterion, weighted_loss
 from .matching import HungarianMatcher
+from .postprocess import PostProcess
 
 # %% ../nbs/api/13_deq.ipynb #a45fd29e
 def apply_layer(stage:AdaMixerStage, # g or f

@@ -16,10 +16,10 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 from .backbone import Backbone, build_backbone
-from .evaluation import PostProcess
 from .losses import SetCriterion, expand_weight_dict, weighted_loss
 from .matching import HungarianMatcher
 from .position_encoding import MLP, PositionEmbeddingSine
+from .postprocess import PostProcess
 
 # %% ../nbs/api/08_detr.ipynb #c633169a
 class SingleLevelInput(nn.Module):

@@ -15,6 +15,7 @@ from torch.nn.utils.rnn import pad_sequence
 from scipy.optimize import linear_sum_assignment
 from fastcore.basics import store_attr, patch
 from .box_ops import box_cxcywh_to_xyxy, generalized_box_iou, check_boxes
+from .contract import ContractError, check_outputs, check_targets
 
 # %% ../nbs/api/01_matching.ipynb #abfd01f7
 def _take(x:Tensor, # [...,N,K] per-class values
@@ -83,25 +84,6 @@ def pad_targets(targets:list, # B dicts with `labels [T_b]` int64 and `boxes [T_
     ids, boxes = pad([t['labels'] for t in targets], 0), pad([t['boxes'] for t in targets], 0.5)
     return ids.to(device=device, dtype=torch.int64), boxes.to(device=device, dtype=dtype), sizes
 
-# %% ../nbs/api/01_matching.ipynb #bb3584c1
-_INT_DTYPES = (torch.int64, torch.int32, torch.int16, torch.uint8)
-
-def _check_structure(outputs:dict, targets:list):
-    "Raise a `KeyError`/`ValueError` naming the missing key or the wrong shape; return `(pred_logits, pred_boxes)`."
-    for k in ('pred_logits', 'pred_boxes'):
-        if k not in outputs: raise KeyError(f"outputs needs '{k}', got keys {sorted(outputs)}")
-    logits, boxes = outputs['pred_logits'], outputs['pred_boxes']
-    if logits.dim() != 3 or boxes.shape != (*logits.shape[:2], 4):
-        raise ValueError(f"expected pred_logits [B,Q,K] and pred_boxes [B,Q,4], got {tuple(logits.shape)} and {tuple(boxes.shape)}")
-    if len(targets) != len(logits): raise ValueError(f"got {len(targets)} targets for a batch of {len(logits)} images")
-    for b, t in enumerate(targets):
-        if 'labels' not in t or 'boxes' not in t: raise KeyError(f"targets[{b}] needs 'labels' and 'boxes', got keys {sorted(t)}")
-        l, bx = t['labels'], t['boxes']
-        if l.dim() != 1 or l.dtype not in _INT_DTYPES or bx.shape != (len(l), 4):
-            raise ValueError(f"targets[{b}]: expected labels [T] int64 and boxes [T,4], got labels {l.dtype} "
-                             f"{tuple(l.shape)} and boxes {tuple(bx.shape)}")
-    return logits, boxes
-
 # %% ../nbs/api/01_matching.ipynb #3ab8f196
 def _check_values(logits:Tensor, # [B,Q,K'] logits
                   boxes:Tensor, # [B,Q,4] predicted cxcywh
@@ -110,7 +92,7 @@ def _check_values(logits:Tensor, # [B,Q,K'] logits
                   targets:list, # the unpadded targets, to name the culprit
                   n_cls:int, # labels must lie in [0, n_cls)
                  ):
-    "Raise a `ValueError` naming the image and input with non-finite values, negative sizes or out-of-range labels."
+    "Raise a `ContractError` naming the image and input with non-finite values, negative sizes or out-of-range labels."
     tgt = ([tboxes.sum(), tboxes[..., 2:].amin(), ids.amin().to(logits.dtype), ids.amax().to(logits.dtype)]
            if ids.numel() else [])
     v = torch.stack([logits.sum(), boxes.sum(), boxes[..., 2:].amin(), *tgt]).tolist()   # one transfer
@@ -118,11 +100,13 @@ def _check_values(logits:Tensor, # [B,Q,K'] logits
         and (not tgt or (math.isfinite(v[3]) and v[4] >= 0 and v[5] >= 0 and v[6] < n_cls))): return
     for b, t in enumerate(targets):   # slow path: find the first culprit
         n = int((~torch.isfinite(logits[b])).sum())
-        if n: raise ValueError(f"image {b}: pred_logits has {n} non-finite (nan/inf) values")
-        check_boxes(box_cxcywh_to_xyxy(boxes[b]), f"image {b}: pred_boxes (cxcywh, shown as xyxy)")
-        check_boxes(box_cxcywh_to_xyxy(t['boxes']), f"image {b}: target boxes (cxcywh, shown as xyxy)")
+        if n: raise ContractError(f"image {b}: pred_logits has {n} non-finite (nan/inf) values")
+        try:
+            check_boxes(box_cxcywh_to_xyxy(boxes[b]), f"image {b}: pred_boxes (cxcywh, shown as xyxy)")
+            check_boxes(box_cxcywh_to_xyxy(t['boxes']), f"image {b}: target boxes (cxcywh, shown as xyxy)")
+        except ValueError as e: raise ContractError(str(e)) from None
         bad = (t['labels'] < 0) | (t['labels'] >= n_cls)
-        if bad.any(): raise ValueError(f"image {b}: target labels hold {t['labels'][bad].tolist()}, outside [0, {n_cls})")
+        if bad.any(): raise ContractError(f"image {b}: target labels hold {t['labels'][bad].tolist()}, outside [0, {n_cls})")
 
 # %% ../nbs/api/01_matching.ipynb #0d3dcd04
 def assign_blocks(C:Tensor, # [B,Q,T_max] costs; columns T_b: of image b are padding
@@ -158,7 +142,8 @@ def cost_matrix(self:HungarianMatcher,
                 targets:list, # B dicts with labels [T_b] int64 and boxes [T_b,4] normalised cxcywh
                )->tuple: # (C [B,Q,T_max] on the outputs' device, sizes: list of T_b)
     "The matching cost of every (query, target) pair of each image, targets padded to `T_max`."
-    logits, boxes = _check_structure(outputs, targets)
+    logits, boxes = check_outputs(outputs)
+    check_targets(targets, batch_size=len(logits), values=False)  # the values: `_check_values`, in one transfer
     dt = torch.promote_types(logits.dtype, torch.float32)
     logits, boxes = logits.to(dt), boxes.to(dt)
     ids, tboxes, sizes = pad_targets(targets, dt, logits.device)

@@ -16,10 +16,10 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 from torchvision.ops import MultiScaleRoIAlign, batched_nms, generalized_box_iou_loss
-from .adamixer import image_sizes
-from .assigners import AssignResult, anchors_from_points, delta_decode, delta_encode, level_priors, max_iou_assign, sample_pos_neg
+from .assigners import anchors_from_points, delta_decode, delta_encode, level_priors, max_iou_assign, sample_pos_neg
 from .backbone import downsample_mask
 from .box_ops import box_cxcywh_to_xyxy, box_denormalize, box_normalize, box_xyxy_to_cxcywh
+from .contract import AssignResult, image_sizes
 from .dense import DensePostProcess, dense_neck, dense_targets, flatten_levels
 
 # %% ../nbs/api/14c_rcnn.ipynb #919974fd

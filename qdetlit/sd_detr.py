@@ -19,9 +19,9 @@ from .conditional_detr import (CONDITIONAL_DETR_TINY, FFN, ConditionalCrossAtten
                                       ConditionalDecoderLayer, ConditionalDETR, ConditionalDETRConfig, ConditionalSelfAttention,
                                       ConditionalTransformer)
 from .detr import build_detr_parts, detr_criterion, layer_outputs, xavier_init_
-from .evaluation import PostProcess
 from .losses import SetCriterion, expand_weight_dict, get_src_permutation_idx
 from .position_encoding import MLP, gen_sineembed_for_position, inverse_sigmoid
+from .postprocess import PostProcess
 from .task_aware_queries import TaskAwareQueryGenerator
 
 # %% ../nbs/api/12_sd_detr.ipynb #9cf43c29

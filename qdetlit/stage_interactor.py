@@ -19,9 +19,9 @@ from .adamixer import ADAMIXER_TINY, AdaMixer, AdaMixerConfig, AdaMixerDecoder, 
 from .adamixer_ops import AdaptiveMixing, make_sample_points, sampling_3d
 from .backbone import BackboneWithNeck, ChannelMapper, build_backbone
 from .cross_stage_assigner import CrossStageCriterion
-from .evaluation import PostProcess
 from .losses import expand_weight_dict
 from .matching import HungarianMatcher
+from .postprocess import PostProcess
 
 # %% ../nbs/api/11a_stage_interactor.ipynb #12532dc0
 class SubboxSampling(nn.Module):

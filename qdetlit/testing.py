@@ -13,7 +13,7 @@ from torch import nn, Tensor
 from .backbone import TinyBackbone
 from .data import collate
 from .datasets import ShapesConfig, get_dataset
-from .evaluation import PostProcess
+from .postprocess import PostProcess
 from .losses import SetCriterion, weighted_loss
 from .matching import HungarianMatcher
 from .transforms import make_transforms
