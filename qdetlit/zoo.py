@@ -20,7 +20,7 @@ from .adamixer import AdaMixerConfig, ADAMIXER_TINY, build_adamixer
 from .stage_interactor import StageInteractorConfig, STAGE_INTERACTOR_TINY, build_stage_interactor
 from .sd_detr import SDDETRConfig, SD_DETR_TINY, build_sd_detr
 from .deq import DEQDetConfig, DEQDET_TINY, build_deqdet
-from .dense import GFLConfig, GFL_TINY, GFLV2_TINY, build_gfl
+from .gfl import GFLConfig, GFL_TINY, GFLV2_TINY, build_gfl
 from .dense_heads import ATSSConfig, ATSS_TINY, FCOSConfig, FCOS_TINY, build_atss, build_fcos
 from .rcnn import FasterRCNNConfig, FASTER_RCNN_TINY, build_faster_rcnn
 from .salt import SALTConfig, SALT_TINY, build_salt
