@@ -9,7 +9,7 @@ from dataclasses import replace
 from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 from common import train_eval, write_table
-from qdetlit.dense import GFL_TINY, GFLV2_TINY, build_gfl
+from qdetlit.gfl import GFL_TINY, GFLV2_TINY, build_gfl
 
 PAPER = {'gfl-tiny': 'R50 1x COCO: 40.2 (mmdet)', 'gflv2-tiny': 'R50 1x COCO: 41.0 (GFocalV2)'}
 

@@ -16,7 +16,7 @@ from dataclasses import replace
 from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 from common import train_eval, write_table
-from qdetlit.dense import GFLV2_TINY, build_gfl
+from qdetlit.gfl import GFLV2_TINY, build_gfl
 from qdetlit.salt import SALT_TINY, build_salt
 
 PAPER = {'gflv2-tiny': 'GFLv2 R50 1x COCO: 41.0', 'salt-tiny': 'SALT R50 1x COCO: 42.5 (code: GIoU coarse loss)',

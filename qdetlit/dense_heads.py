@@ -219,18 +219,19 @@ class FCOSHead(DenseHead):
         self.set_loss(focal_alpha, focal_gamma, cls_weight, bbox_weight, centerness_weight, loss_weight)
 
 # %% ../nbs/api/14b_dense_heads.ipynb #ec6a20ae
-class FCOSHead(FCOSHead):
-    "mmdet's FCOS head (centre sampling, scale ranges, normalised distances, centerness on the regression tower, GIoU)."
-    def reg_activation(self, x:Tensor)->Tensor: return F.relu(x) if self.norm_on_bbox else x.exp()
+@patch
+def reg_activation(self:FCOSHead, x:Tensor)->Tensor: return F.relu(x) if self.norm_on_bbox else x.exp()
 
-    def assign_single(self, priors:Priors, boxes:Tensor, labels:Tensor)->AssignResult:
-        return fcos_assign(priors.points, priors.strides, boxes, labels, self.regress_ranges, priors.num_level_priors,
-                           self.center_sampling, self.center_sample_radius)[0]
+@patch
+def assign_single(self:FCOSHead, priors:Priors, boxes:Tensor, labels:Tensor)->AssignResult:
+    return fcos_assign(priors.points, priors.strides, boxes, labels, self.regress_ranges, priors.num_level_priors,
+                       self.center_sampling, self.center_sample_radius)[0]
 
-    def decode(self, reg:Tensor, # [N,4] distances (l, t, r, b): stride units if norm_on_bbox, else pixels
-               priors:Priors, idx:Tensor, # [N] prior index of each row
-              )->Tensor: # [N,4] xyxy pixels
-        return distance2bbox(priors.points[idx], reg * priors.strides[idx, None] if self.norm_on_bbox else reg)
+@patch
+def decode(self:FCOSHead, reg:Tensor, # [N,4] distances (l, t, r, b): stride units if norm_on_bbox, else pixels
+           priors:Priors, idx:Tensor, # [N] prior index of each row
+          )->Tensor: # [N,4] xyxy pixels
+    return distance2bbox(priors.points[idx], reg * priors.strides[idx, None] if self.norm_on_bbox else reg)
 
 # %% ../nbs/api/14b_dense_heads.ipynb #3c9cd887
 class DenseDetector(nn.Module):

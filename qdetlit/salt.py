@@ -16,8 +16,8 @@ from fastcore.basics import patch
 from torch import Tensor, nn
 from torchvision.ops import deform_conv2d, generalized_box_iou_loss
 from .assigners import distance2bbox
-from .dense import (GFL, GFLConfig, GFLCriterion, GFLV2_TINY, DensePostProcess, Scale, conv_tower, dense_neck,
-                           flatten_levels, prior_prob_bias)
+from .dense import Scale, conv_tower, flatten_levels, prior_prob_bias
+from .gfl import GFL, GFLConfig, GFLCriterion, GFLV2_TINY, gfl_parts
 from .gfl_losses import DGQP
 
 # %% ../nbs/api/15_salt.ipynb #cff7ac5a
@@ -228,11 +228,10 @@ SALT_TINY = SALTConfig(**{**{f.name: getattr(GFLV2_TINY, f.name) for f in fields
 def build_salt(cfg:SALTConfig=SALTConfig(), # the configuration
               )->tuple: # (model, criterion, postprocess)
     "SALT-Net detector, its criterion (weights in `criterion.weight_dict`) and GFL's `DensePostProcess`."
-    neck = dense_neck(cfg.backbone, cfg.hidden_dim, cfg.levels, cfg.extra, cfg.backbone_kwargs)
+    neck, weights, post = gfl_parts(cfg)
     head = SALTHead(cfg.num_classes, cfg.hidden_dim, cfg.feat_channels, cfg.stacked_convs, len(neck.strides), cfg.reg_max,
                     cfg.reg_topk, cfg.reg_channels, cfg.add_mean, cfg.gn_groups, cfg.prior_prob, cfg.delta_clamp)
-    weights = {'loss_cls': cfg.cls_loss_coef, 'loss_bbox': cfg.bbox_loss_coef, 'loss_dfl': cfg.dfl_loss_coef}
     if cfg.sdr != 'replace': weights['loss_coarse'] = cfg.coarse_loss_coef
     if cfg.sdr: weights['loss_sdr'] = cfg.sdr_loss_coef
     crit = SALTCriterion(cfg.num_classes, cfg.reg_max, cfg.topk, cfg.octave_base_scale, cfg.beta, weights, cfg.sdr)
-    return SALT(neck, head), crit, DensePostProcess(cfg.score_thr, cfg.nms_iou, cfg.max_det, cfg.nms_pre)
+    return SALT(neck, head), crit, post
