@@ -24,8 +24,6 @@ from .dense_heads import ATSSConfig, ATSS_TINY, FCOSConfig, FCOS_TINY, build_ats
 from .rcnn import FasterRCNNConfig, FASTER_RCNN_TINY, build_faster_rcnn
 from .salt import SALTConfig, SALT_TINY, build_salt
 from .co_detr import CoDETRConfig, CO_DETR_TINY, build_co_detr
-from .data import make_loader
-from .learner import Learner, seed_everything
 
 # %% ../nbs/api/18_zoo.ipynb #15d35353
 FAMILIES = {'detr': (DETRConfig, build_detr), 'conditional_detr': (ConditionalDETRConfig, build_conditional_detr),
@@ -173,8 +171,10 @@ def make_learner(model, # a zoo name, a config instance, or a function num_class
                  num_workers:int=0, # DataLoader worker processes
                  distributed:bool=False, # shard the loaders across processes (under torchrun)
                  **kwargs, # more `Learner` arguments: amp, eval_every, out_dir, device, progress, plot, config, ...
-                )->Learner:
+                ): # a `qdetlit.learner.Learner`
     "A `Learner` for `model` on `train_ds` with every setting of `recipe`: the one zoo -> Learner wiring."
+    from qdetlit.data import make_loader   # here, not at the top: building a model must not load the data and
+    from qdetlit.learner import Learner, seed_everything  # evaluation stack (pycocotools)
     if recipe is None:
         if not isinstance(model, str): raise ValueError("make_learner: pass a recipe (only a zoo name has a default one)")
         recipe = get_recipe(model)
