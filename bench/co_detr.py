@@ -34,7 +34,7 @@ PAPER = {'+atss': 'COCO 48.7 (R50 12 ep, ATSS only; issue #18)', '+atss+rcnn': '
 def timing(names, rounds=5, threads=1):
     "Median seconds per training iteration (forward, losses, backward, AdamW step) of each row on one batch of 8."
     import statistics, time, torch
-    from qdetlit.cli import load_split
+    from qdetlit.datasets import load_split
     from qdetlit.data import collate
     from qdetlit.losses import weighted_loss
     from common import ABLATION

@@ -14,9 +14,8 @@ zoo's table (1000 images), so that a four-row ablation fits in ~15 minutes on on
 import json, os, resource, sys, time
 from pathlib import Path
 import torch
-from qdetlit.cli import load_split
-from qdetlit.data import make_loader
-from qdetlit.learner import Learner, seed_everything
+from qdetlit.datasets import load_split
+from qdetlit.zoo import TrainRecipe, make_learner
 
 ABLATION = dict(data='shapes', epochs=12, train_images=500, val_images=100, batch_size=8, min_size=96, max_size=144,
                 lr=1e-3, weight_decay=1e-4, schedule='cosine', warmup_steps=20, clip_max_norm=1.0)
@@ -34,13 +33,11 @@ def train_eval(build, # num_classes -> (model, criterion, postprocess); called r
     torch.set_num_threads(threads)
     tr = load_split(S['data'], 'train', True, S['min_size'], S['max_size'], S['train_images'])
     va = load_split(S['data'], 'val', False, S['min_size'], S['max_size'], S['val_images'])
-    seed_everything(seed)
-    model, crit, post = build(len(tr.classes))
+    recipe = TrainRecipe(**{k: S[k] for k in ('lr', 'weight_decay', 'epochs', 'schedule', 'warmup_steps', 'clip_max_norm', 'batch_size',
+                                              'min_size', 'max_size')}, lr_mults=lr_mults or {})
     out = Path(out or f"bench/results/ablations/{name}")
-    L = Learner(model, crit, make_loader(tr, S['batch_size'], train=True, seed=seed), make_loader(va, S['batch_size'], train=False),
-                post, lr=S['lr'], weight_decay=S['weight_decay'], lr_mults=lr_mults or {}, epochs=S['epochs'],
-                schedule=S['schedule'], warmup_steps=S['warmup_steps'], clip_max_norm=S['clip_max_norm'],
-                eval_every=S['epochs'], out_dir=out, device='cpu', seed=seed, progress=False, plot=False)
+    L = make_learner(build, tr, va, recipe, seed=seed, eval_every=S['epochs'], out_dir=out, device='cpu', progress=False, plot=False)
+    model = L.model
     t0 = time.perf_counter(); hist = L.fit(); wall = time.perf_counter() - t0
     final = hist[-1]
     row = dict(name=name, seed=seed, **{k: final[k] for k in ('AP', 'AP50', 'AP75', 'APs', 'APm', 'APl') if k in final},

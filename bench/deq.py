@@ -5,7 +5,7 @@
     torchrun --nproc_per_node 2 bench/deq.py ddp   # DDP (gloo, CPU): the memory-saving step gives the averaged gradient
 
 Memory is measured two ways, both on CPU: (1) the peak of the bytes saved for backward by autograd (distinct
-storages, parameters excluded; `qdetlit.deq.SavedTensorMeter` via `torch.autograd.graph.saved_tensors_hooks`) over
+storages, parameters excluded; `qdetlit.testing.SavedTensorMeter` via `torch.autograd.graph.saved_tensors_hooks`) over
 one training step; (2) the growth of the process's peak resident set size (`ru_maxrss`) during the training
 iterations, in a fresh subprocess per variant, over the RSS after building the model, the optimizer and the batch
 (so it includes gradients, AdamW states and allocator overhead). Results go to bench/results/deq_*.md/.json.
@@ -17,7 +17,8 @@ sys.path.insert(0, str(Path(__file__).parent))
 import torch
 
 from qdetlit.adamixer import ADAMIXER_TINY, build_adamixer
-from qdetlit.deq import DEQDET_TINY, SavedTensorMeter, build_deqdet
+from qdetlit.deq import DEQDET_TINY, build_deqdet
+from qdetlit.testing import SavedTensorMeter
 from qdetlit.losses import weighted_loss
 
 ADA6 = replace(ADAMIXER_TINY, num_stages=6)

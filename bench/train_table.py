@@ -2,7 +2,7 @@
 """Train each tiny base detector on Shapes with its default recipe (the same budget for all: 12 epochs on 1000
 images of 96-144 px) and tabulate COCO AP / AP50 / AP75, wall time and peak memory (max RSS of the training process).
 
-One row = one command: `qdetlit train --model MODEL --out bench/results/train/MODEL`. This script runs those commands
+One row = one command: `qdetlit train --model MODEL --out bench/results/train/MODEL --overwrite`. This script runs those commands
 one after the other (never in parallel, so times are comparable) and writes bench/results/train_table.{md,json}.
 
     python bench/train_table.py                       # the four tiny models
@@ -14,7 +14,7 @@ from pathlib import Path
 MODELS = ['detr-tiny', 'conditional-detr-tiny', 'deformable-detr-tiny', 'adamixer-tiny']
 
 def run(model, out, extra):
-    cmd = ['qdetlit', 'train', '--model', model, '--out', str(out), *extra]
+    cmd = ['qdetlit', 'train', '--model', model, '--out', str(out), '--overwrite', *extra]  # a re-run replaces the table's own run
     t0 = time.perf_counter()
     p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     log = p.stdout.read()

@@ -52,7 +52,7 @@ def _conv_gn(d:int, gn_groups:int, stride:int=1)->nn.Sequential:
     return nn.Sequential(nn.Conv2d(d, d, 3, stride=stride, padding=1), nn.GroupNorm(gn_groups, d))
 
 class SimplePyramidAdapter(nn.Module):
-    "[RECON] A simple feature pyramid from one map: upsamplings (bilinear + conv + GN), the map, stride-2 convs + GN."
+    "A simple feature pyramid from one map (our reconstruction): upsamplings (bilinear + conv + GN), the map, stride-2 convs + GN."
     def __init__(self, d:int=256, # channels
                  stride:int=32, # stride of the single input map
                  up=(4, 2), # upsampling factors, finest first

@@ -132,6 +132,22 @@ def _index(records:list, kind:str, required:tuple, errors:list)->dict:
         out[k], pos[k] = r, i
     return out
 
+# %% ../nbs/api/04_data.ipynb #238c626f
+def _duplicates(records:list, kind:str, what:str, key:str, errors:list, norm=lambda v: v):
+    "Records of `kind` that share `norm(record[key])` go to `errors`, each naming the first record too."
+    first = {}
+    for i, r in enumerate(records):
+        if not isinstance(r, dict) or not isinstance(r.get(key), str): continue
+        v = norm(r[key])
+        if v in first: errors.append(f"duplicate {what} {r[key]!r}: {_where(kind, first[v], records[first[v]])} and {_where(kind, i, r)}")
+        else: first[v] = i
+
+def _unique_names(d:dict, errors:list):
+    "Rules 18-19: at least one category; category names and image files unique."
+    if not d['categories']: errors.append("'categories' is empty: list at least one category ({'id': 1, 'name': ...})")
+    _duplicates(d['categories'], 'categories', 'category name', 'name', errors)
+    _duplicates(d['images'], 'images', 'image file', 'file_name', errors, lambda f: str(Path(f)))
+
 # %% ../nbs/api/04_data.ipynb #004a3da7
 CLIP_TOL = 0.01  # pixels: a box that leaves the image by less than this is clipped without a note (float round-off)
 
@@ -181,6 +197,7 @@ def validate_coco(d:dict, # a loaded COCO instances json
         for k in ('width', 'height'):
             if not (_is_num(r[k]) and r[k] > 0 and float(r[k]).is_integer()):
                 errors.append(f"{_where('images', pos[id(r)], r)}: {k} must be a positive integer, got {r[k]!r}")
+    _unique_names(d, errors)
     anns = _index(d['annotations'], 'annotations', ('id', 'image_id', 'category_id', 'bbox'), errors)
     clean = [c for c in (_clean_ann(a, imgs, cats, rep, errors) for a in anns.values()) if c is not None]
     if errors: raise ValueError(f"{source}: {len(errors)} error(s) in the annotations:\n  " + '\n  '.join(errors[:10])

@@ -4,7 +4,7 @@
 
 # %% auto #0
 __all__ = ['SHAPE_KINDS', 'COLORS', 'SPLITS', 'SHAPES_SPLIT_SIZES', 'DATASET_NAMES', 'ShapesConfig', 'shapes_layout',
-           'draw_shape', 'render_shapes', 'Shapes', 'write_coco', 'bccd_root', 'get_dataset']
+           'draw_shape', 'render_shapes', 'Shapes', 'write_coco', 'bccd_root', 'get_dataset', 'load_split']
 
 # %% ../nbs/api/04a_datasets.ipynb #b5160277
 import json, importlib.resources
@@ -265,3 +265,22 @@ def get_dataset(name:str, # 'shapes', 'bccd', or 'coco:ANN_JSON:IMG_DIR' (`{spli
         ann, img_dir = (p.replace('{split}', split) for p in name[5:].split('.json:', 1))
         return CocoDetection(ann + '.json', img_dir, transforms, train, **kwargs)
     raise ValueError(f"unknown dataset {name!r}, valid: {', '.join(DATASET_NAMES)} (ANN_JSON ends in .json)")
+
+# %% ../nbs/api/04a_datasets.ipynb #e37dcf51
+from .transforms import make_transforms
+
+# %% ../nbs/api/04a_datasets.ipynb #09b78062
+def load_split(data:str, # a `get_dataset` name
+               split:str, # 'train', 'val' or 'test'
+               train:bool, # training augmentation
+               min_size:int, max_size:int, # input size (`make_transforms`)
+               n_images:int|None=None, # keep the first n images (Shapes: generate n)
+              )->CocoDetection:
+    "Split `split` of dataset `data` with DETR's transforms at `min_size`/`max_size`, optionally cut to `n_images`."
+    if n_images is not None and n_images < 1: raise ValueError(f"n_images must be >= 1 (or None for all), got {n_images}")
+    tfm = make_transforms(train, min_size=min_size, max_size=max_size, crop=data != 'shapes')
+    kw = {'n_images': n_images} if data == 'shapes' and n_images else {}
+    ds = get_dataset(data, split, transforms=tfm, **kw)
+    if n_images and data != 'shapes' and n_images < len(ds): ds.ids = ds.ids[:n_images]; ds._targets = ds._targets[:n_images]
+    if len(ds) == 0: raise ValueError(f"dataset {data!r} split {split!r} has no image")
+    return ds

@@ -4,8 +4,7 @@
 
 # %% auto #0
 __all__ = ['DEQDET_TINY', 'apply_layer', 'pack_state', 'unpack_state', 'fixed_point_solve', 'perturb_content', 'perturb_xyzr',
-           'rap', 'DEQDecoder', 'DEQPath', 'SavedTensorMeter', 'DEQDet', 'inject_grads', 'DEQCriterion', 'DEQDetConfig',
-           'build_deqdet']
+           'rap', 'DEQDecoder', 'DEQPath', 'DEQDet', 'inject_grads', 'DEQCriterion', 'DEQDetConfig', 'build_deqdet']
 
 # %% ../nbs/api/13_deq.ipynb #d9065687
 import math
@@ -204,30 +203,6 @@ def forward(self:DEQDecoder, feats:list, strides, # the feature pyramid
     init = [o]
     for _ in range(self.extra_init): init.append(apply_layer(self.f, feats, strides, init[-1]['xyzr'], init[-1]['query']))
     return dict(init=init, path=DEQPath(self, feats, strides, sizes, o['xyzr'], o['query']))
-
-# %% ../nbs/api/13_deq.ipynb #2d3cd5ab
-class SavedTensorMeter:
-    "Track the bytes of the distinct storages saved for backward (live and peak), excluding parameters."
-    def __init__(self, exclude=()): # tensors whose storages are not counted (e.g. the model's parameters)
-        self.skip = {t.untyped_storage().data_ptr() for t in exclude}
-        self.refs, self.live, self.peak, self.packed = {}, 0, 0, 0
-
-    def _pack(self, t:Tensor):
-        st = t.untyped_storage(); key = st.data_ptr()
-        self.packed += 1
-        if key in self.skip or st.nbytes() == 0: return (t, None)
-        if key not in self.refs: self.refs[key] = [0, st.nbytes()]; self.live += st.nbytes(); self.peak = max(self.peak, self.live)
-        self.refs[key][0] += 1
-        return (t, _Release(self, key))
-
-    def hooks(self): return torch.autograd.graph.saved_tensors_hooks(self._pack, lambda p: p[0])
-
-class _Release:
-    "Decrements the meter when the saved tensor's graph is freed."
-    def __init__(self, meter, key): self.meter, self.key = meter, key
-    def __del__(self):
-        r = self.meter.refs[self.key]; r[0] -= 1
-        if r[0] == 0: self.meter.live -= r[1]; del self.meter.refs[self.key]
 
 # %% ../nbs/api/13_deq.ipynb #935fc999
 class DEQDet(AdaMixer):

@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['DETR_TINY', 'SingleLevelInput', 'TransformerEncoderLayer', 'TransformerDecoderLayer', 'xavier_init_',
            'TransformerEncoder', 'TransformerDecoder', 'Transformer', 'layer_outputs', 'DETR', 'DETRConfig',
-           'detr_criterion', 'build_detr_parts', 'build_detr', 'fit_batch']
+           'detr_criterion', 'build_detr_parts', 'build_detr']
 
 # %% ../nbs/api/08_detr.ipynb #2d874ddc
 import copy
@@ -256,20 +256,3 @@ def build_detr(cfg:DETRConfig=DETRConfig(), # the configuration
     "DETR, its criterion (softmax CE + L1 + GIoU, aux weights included) and its postprocessor."
     model = DETR(*build_detr_parts(cfg), cfg.num_classes, cfg.num_queries, cfg.aux_loss)
     return model, detr_criterion(cfg), PostProcess(sigmoid=False)
-
-# %% ../nbs/api/08_detr.ipynb #9741a1ed
-def fit_batch(model:nn.Module, criterion:SetCriterion, # from a builder
-              batch, # a `Batch` (images, mask, targets)
-              steps:int=30, # optimiser steps
-              lr:float=1e-3, # AdamW learning rate
-              clip:float=0.1, # gradient clipping max-norm
-             )->list: # the weighted loss before each step
-    "Overfit one batch with AdamW: a sanity check that a detector can learn (not a training loop)."
-    opt = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=1e-4)
-    model.train(); losses = []
-    for _ in range(steps):
-        loss = weighted_loss(criterion(model(batch.images, batch.mask), batch.targets), criterion.weight_dict)
-        opt.zero_grad(); loss.backward()
-        torch.nn.utils.clip_grad_norm_(model.parameters(), clip)
-        opt.step(); losses.append(loss.item())
-    return losses

@@ -288,6 +288,7 @@ def train_epoch(self:Learner, mb=None)->dict:
     n, A = len(self.train_dl), self.accum_steps
     sums, count, log_sums, log_n = {}, 0, {}, 0
     bar = progress_bar(self.train_dl, parent=mb, display=self.progress and self.is_main) if self.progress and self.is_main else self.train_dl
+    if mb is not None: bar.prefix = f'Epoch {self.epoch + 1}/{self.epochs} :'  # the run's epoch, also when `fit` resumes mid-run
     for i, batch in enumerate(bar):
         group = min(A, n - i // A * A)  # micro-batches in this accumulation group
         last = (i + 1) % A == 0 or i + 1 == n
@@ -319,7 +320,9 @@ def evaluate(self:Learner, dl=None, # default: `valid_dl`
     ev = CocoEvaluator(ds.coco, ds.label2cat)
     was_training = self.model.training; self.model.eval()
     try:
-        for batch in (progress_bar(dl, parent=mb, leave=False) if self.progress and self.is_main else dl):
+        bar = progress_bar(dl, parent=mb, leave=False) if self.progress and self.is_main else dl
+        if mb is not None and bar is not dl: bar.prefix = f'Epoch {self.epoch + 1}/{self.epochs} :'
+        for batch in bar:
             batch = batch.to(self.device)
             with torch.autocast(self.device.type, dtype=self.amp_dtype, enabled=self.amp_dtype is not None):
                 out = self.model(batch.images, batch.mask)
@@ -413,6 +416,7 @@ def fit(self:Learner, stop_after:int|None=None, # stop after this epoch (as if t
     mb = master_bar(epochs) if self.progress and self.is_main else None
     for epoch in (mb if mb is not None else epochs):
         self.epoch = epoch
+        if mb is not None: mb.main_bar.comment = f'epoch {epoch + 1} of {self.epochs}'
         if hasattr(getattr(self.train_dl, 'sampler', None), 'set_epoch'): self.train_dl.sampler.set_epoch(epoch)
         t0 = time.time()
         rec = dict(epoch=epoch, step=self.step, lr=self.opt.param_groups[0]['lr'],
@@ -426,5 +430,5 @@ def fit(self:Learner, stop_after:int|None=None, # stop after this epoch (as if t
         if improved and self.is_main and self.out_dir is not None:  # copy, then rename: atomic too
             shutil.copyfile(self.out_dir / 'last.pth', self.out_dir / '.best.pth.tmp'); os.replace(self.out_dir / '.best.pth.tmp', self.out_dir / 'best.pth')
         self.write_history()
-        if mb is not None: mb.write(', '.join(f'{k} {v:.4f}' for k, v in rec.items() if isinstance(v, float) and (k in ('train_loss', 'AP', 'AP50'))) + f' (epoch {epoch})')
+        if mb is not None: mb.write(', '.join(f'{k} {v:.4f}' for k, v in rec.items() if isinstance(v, float) and (k in ('train_loss', 'AP', 'AP50'))) + f' (epoch {epoch + 1}/{self.epochs})')
     return self.history

@@ -94,11 +94,11 @@ def show_boxes(image=None, # PIL image, array or [3,H,W] tensor (see `to_display
         c = color or class_color(0 if labels is None else labels[i])
         ax.add_patch(Rectangle((x0, y0), x1 - x0, y1 - y0, fill=False, edgecolor=c, linestyle=linestyle, linewidth=linewidth))
         cap = _caption(None if labels is None else labels[i], None if scores is None else scores[i], class_names)
-        if cap: ax.text(x0, y0, cap, fontsize=fontsize, color='white', va='bottom', clip_on=True,
+        if cap: ax.text(x0, y0, cap, fontsize=fontsize, color='white', va='bottom', clip_on=True, parse_math=False,  # '$' is a character
                         bbox=dict(facecolor=c, alpha=0.8, pad=1, edgecolor='none'))
     if image is None and n: ax.set_xlim(b[:, 0].min(), b[:, 2].max()); ax.set_ylim(b[:, 3].max(), b[:, 1].min())
     ax.set_axis_off()
-    if title: ax.set_title(title, fontsize=fontsize + 2)
+    if title: ax.set_title(title, fontsize=fontsize + 2, parse_math=False)
     return ax
 
 # %% ../nbs/api/06_visualize.ipynb #38f55f52
@@ -124,22 +124,25 @@ def show_sample(image, # PIL image, array or [3,H,W] tensor
                 score_thresh:float=0.5, # predictions with a lower score are not drawn
                 ax:Axes=None, unnormalize='auto', figsize=(6, 6), title:str=None, fontsize:float=8,
                )->Axes:
-    "Ground truth (solid) and predictions (dashed) on one image."
+    "Ground truth (solid, thick) and predictions (dashed, thin, with scores) on one image, with a legend."
     ax = _new_ax(ax, figsize)
     im = to_display_image(image, unnormalize)
     ax.imshow(im)
     if target is not None:
         gt = _target_xyxy(target, im.shape[:2])
-        show_boxes(None, gt, target.get('labels'), None, class_names, ax=ax, fontsize=fontsize)
+        show_boxes(None, gt, target.get('labels'), None, class_names, ax=ax, linewidth=2.5, fontsize=fontsize)
     if pred is not None:
         pb = _check_xyxy(pred['boxes'], "pred['boxes']"); n = len(pb)
         s = _as_array(pred['scores'], "pred['scores']", n) if 'scores' in pred else np.ones(n)
         keep = s >= score_thresh
         labels = None if pred.get('labels') is None else _as_array(pred['labels'], "pred['labels']", n)[keep]
-        show_boxes(None, pb[keep] * _pred_scale(target), labels, s[keep], class_names, ax=ax, linestyle='--', fontsize=fontsize)
+        show_boxes(None, pb[keep] * _pred_scale(target), labels, s[keep], class_names, ax=ax, linestyle='--', linewidth=1.5, fontsize=fontsize)
+    keys = [('ground truth', '-', 2.5)] * (target is not None) + [(f'prediction (score ≥ {score_thresh:g})', '--', 1.5)] * (pred is not None)
+    if keys: ax.legend(handles=[Rectangle((0, 0), 1, 1, fill=False, ec='k', ls=ls, lw=lw, label=k) for k, ls, lw in keys],
+                       loc='lower right', fontsize=fontsize - 1, framealpha=0.8)
     ax.set_xlim(-0.5, im.shape[1] - 0.5); ax.set_ylim(im.shape[0] - 0.5, -0.5); ax.set_axis_off()
     if title is None and target is not None and 'image_id' in target: title = f"image {int(torch.as_tensor(target['image_id']))}"
-    if title: ax.set_title(title, fontsize=fontsize + 2)
+    if title: ax.set_title(title, fontsize=fontsize + 2, parse_math=False)
     return ax
 
 # %% ../nbs/api/06_visualize.ipynb #067dae05
@@ -207,8 +210,8 @@ def plot_per_class_ap(stats:Mapping, # a `CocoEvaluator.summarize()` dict, or {c
     for b, v in zip(bars, vals):
         ax.text(b.get_x() + b.get_width() / 2, max(v, 0) + 0.01, f'{v:.3f}' if v >= 0 else 'n/a', ha='center', va='bottom', fontsize=8)
     if 'AP' in stats and stats['AP'] >= 0: ax.axhline(stats['AP'], ls='--', color='k', lw=1, label=f"AP = {stats['AP']:.3f}"); ax.legend(loc='upper right')
-    ax.set_xticks(range(len(names)), names, rotation=45 if len(names) > 6 else 0, ha='right' if len(names) > 6 else 'center')
-    ax.set_ylim(0, 1.05); ax.set_ylabel('AP@[.5:.95]'); ax.set_title(title)
+    ax.set_xticks(range(len(names)), names, parse_math=False, rotation=45 if len(names) > 6 else 0, ha='right' if len(names) > 6 else 'center')
+    ax.set_ylim(0, 1.05); ax.set_ylabel('AP@[.5:.95]'); ax.set_title(title, parse_math=False)
     return ax
 
 # %% ../nbs/api/06_visualize.ipynb #f74e16bd

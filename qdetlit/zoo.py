@@ -4,8 +4,8 @@
 
 # %% auto #0
 __all__ = ['FAMILIES', 'DEFORMABLE_LR', 'DEFORMABLE_LR_MULTS', 'MODELS', 'DEFAULT_MODEL', 'family_of', 'TrainRecipe',
-           'detr_lr_mults', 'list_models', 'get_config', 'get_recipe', 'build_model', 'config_to_dict',
-           'config_from_dict']
+           'detr_lr_mults', 'list_models', 'get_config', 'get_recipe', 'build_model', 'check_train_data',
+           'make_learner', 'config_to_dict', 'config_from_dict']
 
 # %% ../nbs/api/18_zoo.ipynb #f98af1d0
 import dataclasses, json
@@ -25,6 +25,8 @@ from .dense_heads import ATSSConfig, ATSS_TINY, FCOSConfig, FCOS_TINY, build_ats
 from .rcnn import FasterRCNNConfig, FASTER_RCNN_TINY, build_faster_rcnn
 from .salt import SALTConfig, SALT_TINY, build_salt
 from .co_detr import CoDETRConfig, CO_DETR_TINY, build_co_detr
+from .data import make_loader
+from .learner import Learner, seed_everything
 
 # %% ../nbs/api/18_zoo.ipynb #15d35353
 FAMILIES = {'detr': (DETRConfig, build_detr), 'conditional_detr': (ConditionalDETRConfig, build_conditional_detr),
@@ -46,6 +48,7 @@ class TrainRecipe:
     "Optimisation and input settings of a zoo model (the `Learner` and `make_transforms` arguments)."
     lr:float # AdamW base rate
     lr_mults:dict=field(default_factory=dict) # parameter-name substring -> rate multiplier
+    wd_mults:dict=field(default_factory=dict) # parameter-name substring -> weight-decay multiplier
     weight_decay:float=1e-4
     clip_max_norm:float=0.1 # 0: no clipping
     epochs:int=50
@@ -73,7 +76,8 @@ def _mmdet_recipe(lr:float, clip:float)->TrainRecipe:
     "The mmdetection 1x schedule (12 epochs, steps after 8 and 11, 500 warm-up steps, 2 images per GPU) with AdamW at `lr`."
     return TrainRecipe(lr, {}, clip_max_norm=clip, epochs=12, lr_drop=(8, 11), warmup_steps=500, batch_size=2)
 
-MODELS = {
+# %% ../nbs/api/18_zoo.ipynb #04e4f228
+MODELS = {  # the query-based detectors
     'detr-tiny': (DETR_TINY, _tiny_recipe(5e-4, {})),
     'detr-r50': (DETRConfig(), TrainRecipe(1e-4, detr_lr_mults(DETRConfig()), epochs=500, lr_drop=(400,), batch_size=4)),
     'conditional-detr-tiny': (CONDITIONAL_DETR_TINY, _tiny_recipe(5e-4, {})),
@@ -88,8 +92,14 @@ MODELS = {
     'sd-detr-tiny': (SD_DETR_TINY, _tiny_recipe(5e-4, {})),
     'sd-detr-r50': (SDDETRConfig(), TrainRecipe(1e-4, detr_lr_mults(SDDETRConfig()), epochs=50, lr_drop=(40,))),
     'deqdet-tiny': (DEQDET_TINY, _tiny_recipe(1e-3, {})),
-    'deqdet-r50': (DEQDetConfig(), TrainRecipe(DEQDetConfig().lr, {'decoder.': DEQDetConfig().decoder_lr_mult}, weight_decay=0.01,
-                                                clip_max_norm=DEQDetConfig().clip_max_norm, epochs=12, lr_drop=(8, 11), warmup_steps=500, batch_size=2)),
+    'deqdet-r50': (DEQDetConfig(), TrainRecipe(DEQDetConfig().lr, {'decoder.': DEQDetConfig().decoder_lr_mult},
+                                                wd_mults={'decoder.': DEQDetConfig().decoder_wd_mult},
+                                                weight_decay=DEQDetConfig().weight_decay, clip_max_norm=DEQDetConfig().clip_max_norm,
+                                                epochs=12, lr_drop=(8, 11), warmup_steps=500, batch_size=2)),
+}
+
+# %% ../nbs/api/18_zoo.ipynb #61c9fc01
+MODELS.update({  # the dense detectors, Faster R-CNN and Co-DETR
     'gfl-tiny': (GFL_TINY, _tiny_recipe(1e-3, {})),
     'gflv2-tiny': (GFLV2_TINY, _tiny_recipe(1e-3, {})),
     'gfl-r50': (GFLConfig(), _mmdet_recipe(1e-4, 0.)),
@@ -104,7 +114,7 @@ MODELS = {
     'faster-rcnn-r50': (FasterRCNNConfig(), _mmdet_recipe(1e-4, 0.)),
     'co-detr-tiny': (CO_DETR_TINY, _tiny_recipe(1e-3, {'sampling_offsets': .1, 'reference_points': .1})),
     'co-detr-r50': (CoDETRConfig(), TrainRecipe(DEFORMABLE_LR['lr'], DEFORMABLE_LR_MULTS, epochs=12, lr_drop=(11,), batch_size=2)),
-}
+})
 DEFAULT_MODEL = 'adamixer-tiny'
 
 def list_models()->list:
@@ -141,6 +151,47 @@ def build_model(name_or_cfg, # a zoo name or a config instance
     cfg = (get_config(name_or_cfg, num_classes=num_classes, **overrides) if isinstance(name_or_cfg, str)
            else dataclasses.replace(name_or_cfg, num_classes=num_classes, **overrides))
     return FAMILIES[family_of(cfg)][1](cfg)
+
+# %% ../nbs/api/18_zoo.ipynb #ebfe40fc
+def check_train_data(train_ds, # the training `CocoDetection`
+                     valid_ds=None, # the validation one, or None
+                     batch_size:int=1, # images per batch (the loader drops an incomplete last batch)
+                    ):
+    "Raise a `ValueError` naming the problem unless `train_ds` can be trained on and `valid_ds` has the same categories."
+    src = getattr(train_ds, 'source', 'the training split')
+    if sum(len(t['boxes']) for t in train_ds._targets) == 0:
+        raise ValueError(f"{src}: the training split has no box in its {len(train_ds)} images: nothing to learn; add annotations")
+    if batch_size > len(train_ds):
+        raise ValueError(f"batch size {batch_size} is larger than the {len(train_ds)} training images (no full batch): use a smaller batch size or more images")
+    if valid_ds is None: return
+    tc, vc = [(train_ds.label2cat[l], n) for l, n in enumerate(train_ds.classes)], [(valid_ds.label2cat[l], n) for l, n in enumerate(valid_ds.classes)]
+    if tc != vc:
+        raise ValueError(f"the validation categories {vc} differ from the training ones {tc} ((id, name) pairs of {getattr(valid_ds, 'source', 'val')} "
+                         f"and {src}): evaluation would score one class as another; give both splits the same 'categories' list")
+
+# %% ../nbs/api/18_zoo.ipynb #11dcc032
+def make_learner(model, # a zoo name, a config instance, or a function num_classes -> (model, criterion, postprocess)
+                 train_ds, # the training dataset (`CocoDetection`; its classes set K)
+                 valid_ds=None, # the validation dataset, or None
+                 recipe:TrainRecipe|None=None, # default: the zoo recipe of `model` (a name)
+                 seed:int=0, # seeds the model's initialisation, the loaders and the `Learner`
+                 num_workers:int=0, # DataLoader worker processes
+                 distributed:bool=False, # shard the loaders across processes (under torchrun)
+                 **kwargs, # more `Learner` arguments: amp, eval_every, out_dir, device, progress, plot, config, ...
+                )->Learner:
+    "A `Learner` for `model` on `train_ds` with every setting of `recipe`: the one zoo -> Learner wiring."
+    if recipe is None:
+        if not isinstance(model, str): raise ValueError("make_learner: pass a recipe (only a zoo name has a default one)")
+        recipe = get_recipe(model)
+    r = recipe
+    check_train_data(train_ds, valid_ds, r.batch_size)
+    seed_everything(seed)  # the model's initialisation
+    m, crit, post = model(len(train_ds.classes)) if callable(model) else build_model(model, len(train_ds.classes))
+    kw = dict(num_workers=num_workers, seed=seed, distributed=distributed)
+    va = make_loader(valid_ds, r.batch_size, train=False, **kw) if valid_ds is not None else None
+    return Learner(m, crit, make_loader(train_ds, r.batch_size, train=True, **kw), va, post, lr=r.lr, weight_decay=r.weight_decay,
+                   lr_mults=r.lr_mults, wd_mults=r.wd_mults, epochs=r.epochs, schedule=r.schedule, lr_drop=r.lr_drop,
+                   warmup_steps=r.warmup_steps, clip_max_norm=r.clip_max_norm, seed=seed, **kwargs)
 
 # %% ../nbs/api/18_zoo.ipynb #6bf2018c
 def config_to_dict(cfg)->dict:
