@@ -31,7 +31,7 @@ def test_home(page, shots):
     assert page.pw.title() == HOME['title']
     assert page.pw.inner_text('article h1').strip().rstrip('#¶').strip() == HOME['title']
     nav = page.pw.locator('.sidebar-tree')
-    for cap in ('API', 'Tutorials'): assert nav.get_by_text(cap, exact=True).count() == 1
+    for cap in ('Course', 'Tutorials', 'Explanations', 'API'): assert nav.get_by_text(cap, exact=True).count() == 1
     page.pw.screenshot(path=shots/'home.png')
     # navigation: the sidebar link reaches the API page
     nav.locator(f'a[href="{API["docname"]}.html"]').click()

@@ -12,12 +12,18 @@ def test_sidebar_yml_is_current():
     assert (docs.NBS/'sidebar.yml').read_text(encoding='utf-8') == docs.sidebar_yml(), \
         "nbs/sidebar.yml is stale: run `python tools/docs.py sidebar` and commit it"
 
-def test_sidebar_has_api_and_tutorials():
+def test_sidebar_sections():
     tree = docs.sidebar_tree()['website']['sidebar']['contents']
     assert tree[0] == 'index.ipynb'
     secs = {s['section']: s for s in tree if isinstance(s, dict)}
     assert 'api/00_box_ops.ipynb' in secs['API']['contents']
     assert secs['Tutorials']['href'] == 'tutorials/index.qmd' and 'tutorials/quickstart.ipynb' in secs['Tutorials']['contents']
+    assert secs['Course']['href'] == 'course/index.ipynb'
+    assert secs['Explanations']['href'] == 'explanations/index.ipynb'
+    for page in ('data_contract', 'anatomy', 'adding_a_detector', 'adding_an_assigner', 'results'):
+        assert f'explanations/{page}.ipynb' in secs['Explanations']['contents']
+    order = [s['section'] for s in tree if isinstance(s, dict)]
+    assert order == ['Course', 'Tutorials', 'Explanations', 'API'], order
 
 def test_every_page_built(site):
     for p in _sidebar_pages():
@@ -34,7 +40,7 @@ def test_navigation_lists_every_page(site):
     nav = nav[:nav.index('</nav>') if '</nav>' in nav else len(nav)]
     for p in _sidebar_pages():
         if p['docname'] != 'index': assert f'href="{p["docname"]}.html"' in nav, f"{p['docname']} is not in the navigation"
-    for s in ('API', 'Tutorials'): assert f'>{s}<' in nav
+    for s in ('Course', 'Tutorials', 'Explanations', 'API'): assert f'>{s}<' in nav
 
 def test_internal_links(site):
     problems, n = docs.check_links(site)

@@ -24,11 +24,12 @@ def render(nb_path):
             title = re.search(r'^title:\s*(.+)$', src, re.M); desc = re.search(r'^description:\s*((?:.+\n?)(?:  .+\n?)*)', src, re.M)
             if title: out.append(f"# {title.group(1).strip()}")
             if desc: out.append("> " + ' '.join(desc.group(1).split()))
-        elif c.cell_type == 'markdown':
-            if src and not src.startswith('<!-- WARNING'): out.append(src)
+        elif c.cell_type == 'markdown':  # links to other pages of nbs/ become links to the notebooks, from the root
+            if src and not src.startswith('<!-- WARNING'): out.append(re.sub(r'\]\((?![a-z]+:|#|/)([^)\s]+\.(?:ipynb|qmd))', r'](nbs/\1', src))
         elif c.cell_type == 'code' and src:
-            out.append(f"```python\n{src}\n```")
+            if not re.search(r'^#\|\s*echo:\s*false', ''.join(c.source), re.M): out.append(f"```python\n{src}\n```")
             for o in c.get('outputs', []):
+                if 'image/png' in o.get('data', {}): continue  # a figure: its text/plain is only "<Figure size ...>"
                 txt = o.get('text') if o.get('output_type') == 'stream' else o.get('data', {}).get('text/plain')
                 if txt: out.append("```\n" + (''.join(txt) if isinstance(txt, list) else txt).rstrip() + "\n```")
     return '\n\n'.join(out) + '\n'
