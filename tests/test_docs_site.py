@@ -20,8 +20,8 @@ def test_sidebar_sections():
     assert secs['Tutorials']['href'] == 'tutorials/index.qmd' and 'tutorials/quickstart.ipynb' in secs['Tutorials']['contents']
     assert secs['Course']['href'] == 'course/index.ipynb'
     assert secs['Explanations']['href'] == 'explanations/index.ipynb'
-    for page in ('data_contract', 'anatomy', 'adding_a_detector', 'adding_an_assigner', 'results'):
-        assert f'explanations/{page}.ipynb' in secs['Explanations']['contents']
+    pages = ['01_data_contract', '02_anatomy', '03_adding_a_detector', '04_adding_an_assigner', '05_results']
+    assert secs['Explanations']['contents'] == [f'explanations/{p}.ipynb' for p in pages]   # in reading order
     order = [s['section'] for s in tree if isinstance(s, dict)]
     assert order == ['Course', 'Tutorials', 'Explanations', 'API'], order
 
