@@ -1,0 +1,30 @@
+"""bench/study.py, the experiment runner: one JSON per run with everything the results page and a rerun need, written
+atomically, and a finished run is never redone."""
+import json, os, subprocess, sys
+from conftest import ROOT
+
+def _run(*args, out):
+    env = {**os.environ, 'OMP_NUM_THREADS': '1'}
+    return subprocess.run([sys.executable, str(ROOT/'bench'/'study.py'), *args, '--out', str(out), '--budget', 'smoke'],
+                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+
+def test_run_writes_one_file_per_run_and_resumes(tmp_path):
+    r = _run('run', 'salt', '--variants', 'gflv2-tiny', '--seeds', '0', '1', '--jobs', '2', out=tmp_path)
+    assert r.returncode == 0, r.stdout[-2000:] + r.stderr[-2000:]
+    files = sorted((tmp_path/'salt'/'gflv2-tiny').glob('*.json'))
+    assert [f.name for f in files] == ['seed0.json', 'seed1.json'], files
+    run = json.loads(files[0].read_text())
+    for k in ('study', 'variant', 'seed', 'config', 'git_commit', 'torch', 'device', 'wall_s', 'epoch_loss', 'coco', 'coco_thr0'):
+        assert k in run, k
+    assert (run['study'], run['variant'], run['seed']) == ('salt', 'gflv2-tiny', 0) and 'AP' in run['coco']
+    assert run['config']['settings']['epochs'] == 1 and len(run['epoch_loss']) == 1
+    assert run['coco_thr0'] is not None            # a dense post-processor has a score threshold: evaluated at 0 too
+    stamp = [f.stat().st_mtime_ns for f in files]
+    r = _run('run', 'salt', '--variants', 'gflv2-tiny', '--seeds', '0', '1', out=tmp_path)
+    assert '0 run(s) to do, 2 already done' in r.stdout and [f.stat().st_mtime_ns for f in files] == stamp
+
+def test_unknown_names_are_refused_in_one_line(tmp_path):
+    r = _run('run', 'nope', out=tmp_path)
+    assert r.returncode != 0 and "unknown study 'nope'" in r.stderr
+    r = _run('run', 'deq', '--variants', 'deqdet-huge', out=tmp_path)
+    assert r.returncode != 0 and "unknown variant(s) ['deqdet-huge']" in r.stderr
