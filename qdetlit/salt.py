@@ -51,8 +51,8 @@ def _grid_sample_conv(x:Tensor, points:Tensor, weight:Tensor, bias:Tensor|None)-
     i = torch.arange(H, dtype=points.dtype, device=x.device)[:, None]
     j = torch.arange(W, dtype=points.dtype, device=x.device)
     py, px = points[:, 0::2] + i, points[:, 1::2] + j  # [B,9,H,W] absolute (row, column)
-    grid = torch.stack([px * (2 / max(W - 1, 1)) - 1, py * (2 / max(H - 1, 1)) - 1], -1).reshape(B, 9 * H, W, 2)
-    s = F.grid_sample(x, grid.to(x.dtype), align_corners=True, padding_mode='zeros').reshape(B, C, 9, H * W)
+    grid = torch.stack([(2 * px + 1) / W - 1, (2 * py + 1) / H - 1], -1).reshape(B, 9 * H, W, 2)  # pixel centres, any H, W >= 1
+    s = F.grid_sample(x, grid.to(x.dtype), align_corners=False, padding_mode='zeros').reshape(B, C, 9, H * W)
     out = torch.einsum('bckp,ock->bop', s, weight.reshape(weight.shape[0], C, 9)).reshape(B, -1, H, W)
     return out if bias is None else out + bias[:, None, None]
 
