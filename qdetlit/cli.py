@@ -6,7 +6,7 @@
 __all__ = ['MODEL_NAMES', 'DEFAULT_MODEL', 'DATASET_NAMES', 'SHAPES_IMAGES', 'RUN_FILES', 'IMG_SIZES', 'DATA_HELP', 'COMMANDS',
            'CliError', 'user_message', 'build_parser', 'resume_settings', 'train_settings', 'predict_batch',
            'save_samples', 'print_metrics', 'train', 'run_train', 'load_model', 'evaluate', 'shown', 'output_names',
-           'predict', 'main']
+           'load_weights', 'predict', 'main']
 
 # %% ../nbs/api/19_cli.ipynb #d7602cd2
 import argparse, errno, json, os, re, shutil, sys, tempfile, time
@@ -146,7 +146,12 @@ def build_parser()->argparse.ArgumentParser:
     e.add_argument('--out', help='metrics json file (default: next to the checkpoint, eval_SPLIT.json)')
     _add_common(e)
     r = sub.add_parser('predict', help='detect objects in images', description='Detect objects in image files: detections.json and one annotated PNG per image.')
-    r.add_argument('--ckpt', required=True, help='a checkpoint written by qdetlit train')
+    w = r.add_mutually_exclusive_group(required=True)
+    w.add_argument('--ckpt', help='a checkpoint written by qdetlit train')
+    w.add_argument('--weights', metavar='SRC', help='published weights: a folder written by save_pretrained (transformers DETR, '
+                   'Conditional DETR, Deformable DETR), hf:OWNER/NAME (downloaded once with huggingface_hub), or an official '
+                   'facebookresearch/detr or Deformable-DETR .pth with --model')
+    r.add_argument('--model', choices=('detr', 'deformable-detr'), help="the family of an official .pth given to --weights")
     r.add_argument('images', nargs='+', help='image files (the PNGs keep their paths relative to the files\' common folder)')
     r.add_argument('--out', required=True, help='output folder (detections.json and one PNG per image)')
     r.add_argument('--score-thresh', type=_float_in(0, 1, lo_open=False), default=0.5, help='keep detections with at least this score (default: %(default)s)')
@@ -438,16 +443,34 @@ def _predict_file(path, model, post, tfm, classes, device, score_thresh)->tuple:
             for s, l, b in zip(p['scores'], p['labels'], p['boxes'])]
     return dict(file=shown(path), width=im.width, height=im.height, detections=dets), im, p
 
+# %% ../nbs/api/19_cli.ipynb #91928f11
+def load_weights(src:str, # a save_pretrained folder, hf:OWNER/NAME, or an official .pth
+                 model:str|None=None, # 'detr' or 'deformable-detr' for an official .pth
+                 device='cpu')->tuple: # (model, postprocess, class names)
+    "A converted detector of published weights, for `predict --weights`."
+    from qdetlit.pretrained import from_official, from_transformers
+    p = Path(src).expanduser()
+    if p.is_file():
+        if model is None: raise CliError(f"--weights {src} is a file: say which official layout it is with --model detr or --model deformable-detr")
+        m, post, classes = from_official(p, model.replace('-', '_'))
+    else:
+        if model is not None: raise CliError(f"--model is for an official .pth file; {src} is not a file")
+        m, post, classes = from_transformers(src)
+    return m.to(device).eval(), post, classes
+
 # %% ../nbs/api/19_cli.ipynb #2e9da1d4
 def predict(args)->list:
     "`qdetlit predict`: detections.json and one annotated PNG per image; an image that fails is reported and skipped."
-    if not Path(args.ckpt).is_file(): raise CliError(f"checkpoint {args.ckpt} not found")
+    if args.ckpt and not Path(args.ckpt).is_file(): raise CliError(f"checkpoint {args.ckpt} not found")
+    if args.model and not args.weights: raise CliError("--model names the family of an official .pth given to --weights; with --ckpt the checkpoint knows its model")
     out = Path(args.out); _writable_dir(out, '--out')
     from qdetlit.transforms import make_transforms
     from qdetlit.visualize import save_figure, show_boxes
     device = _setup(args.device).device
-    model, _, post, conf = load_model(args.ckpt, device)
-    r = conf.get('qdetlit_cli', {}).get('recipe', {}); classes = conf['classes']
+    if args.weights: (model, post, classes), r = load_weights(args.weights, args.model, device), {}  # COCO-trained: 800-1333 px
+    else:
+        model, _, post, conf = load_model(args.ckpt, device)
+        r = conf.get('qdetlit_cli', {}).get('recipe', {}); classes = conf['classes']
     tfm = make_transforms(False, min_size=r.get('min_size', 800), max_size=r.get('max_size', 1333))
     res, failed = [], []
     try:

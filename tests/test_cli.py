@@ -311,3 +311,53 @@ def test_predict_any_names_one_output_each(run, tmp_path):
     assert all((out / os.fsdecode(os.fsencode(str(f.relative_to(src).with_suffix('.png'))))).is_file() for f in files[:2] + files[3:])
     assert (out / 'b' / 'cell-2.png').is_file() and all(r['detections'] for r in res)
     assert snapshot(src) == before
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Published weights: `predict --weights` (qdetlit.pretrained) writes the detections transformers computes
+
+def test_predict_with_transformers_weights_equals_transformers(tmp_path):
+    transformers = pytest.importorskip('transformers')
+    import torch
+    from torchvision import tv_tensors
+    from torchvision.transforms.v2 import functional as TF
+    from qdetlit.data import load_image
+    from qdetlit.datasets import bccd_root
+    from qdetlit.transforms import make_transforms
+    transformers.logging.set_verbosity_error()
+    torch.manual_seed(0)
+    cfg = transformers.DeformableDetrConfig(d_model=64, encoder_layers=1, decoder_layers=2, encoder_attention_heads=4,
+                                            decoder_attention_heads=4, encoder_ffn_dim=128, decoder_ffn_dim=128, num_queries=12,
+                                            num_labels=3, id2label={0: 'Platelets', 1: 'RBC', 2: 'WBC'}, with_box_refine=True)
+    hf = transformers.DeformableDetrForObjectDetection(cfg).eval()
+    with torch.no_grad():
+        for k, t in hf.state_dict().items():   # perturb every tensor, so zero-initialised ones matter too
+            if t.is_floating_point(): t.mul_(torch.exp(0.1 * torch.randn_like(t))) if k.endswith('running_var') else t.add_(0.02 * torch.randn_like(t))
+    hf.save_pretrained(tmp_path / 'hf')
+    images = sorted((bccd_root() / 'images').glob('*.jpg'))[:2]
+    before = snapshot(tmp_path / 'hf')
+    r = qd('predict', '--weights', str(tmp_path / 'hf'), *map(str, images), '--out', str(tmp_path / 'out'), '--score-thresh', '0')
+    assert r.returncode == 0, r.stderr[-2000:]
+    assert snapshot(tmp_path / 'hf') == before
+    got = json.loads((tmp_path / 'out' / 'detections.json').read_text())
+    assert [Path(g['file']).name for g in got] == [p.name for p in images]
+    tfm = make_transforms(False, min_size=800, max_size=1333)
+    for g, path in zip(got, images):
+        im = load_image(path); x = tfm(tv_tensors.Image(TF.pil_to_tensor(im)))
+        with torch.no_grad():
+            out = hf(pixel_values=x[None], pixel_mask=torch.ones(1, *x.shape[1:], dtype=torch.long))
+        want = transformers.DeformableDetrImageProcessor().post_process_object_detection(
+            out, threshold=0., target_sizes=[(im.height, im.width)], top_k=100)[0]
+        assert len(g['detections']) == len(want['scores']) > 0
+        ours = [(d['label'], d['score'], d['box_xyxy']) for d in g['detections']]
+        for s, l, b in zip(want['scores'].tolist(), want['labels'].tolist(), want['boxes'].tolist()):
+            assert any(ol == l and abs(os_ - s) < 2e-4 and max(abs(u - v) for u, v in zip(ob, b)) < 0.02 for ol, os_, ob in ours), (l, s, b)
+        assert {d['class_name'] for d in g['detections']} <= {'Platelets', 'RBC', 'WBC'}
+
+def test_predict_weights_errors(tmp_path):
+    img = tmp_path / 'a.png'; Image.new('RGB', (32, 32)).save(img)
+    (tmp_path / 'w.pth').write_bytes(b'not a checkpoint')
+    one_line(qd('predict', '--weights', str(tmp_path / 'w.pth'), str(img), '--out', str(tmp_path / 'o')), 'predict', '--model detr or --model deformable-detr')
+    one_line(qd('predict', '--weights', str(tmp_path / 'nowhere'), str(img), '--out', str(tmp_path / 'o')), 'predict', 'nowhere')
+    r = qd('predict', '--weights', 'x', '--ckpt', 'y', str(img), '--out', str(tmp_path / 'o'))
+    assert r.returncode == 2 and 'not allowed with argument' in r.stderr
