@@ -9,7 +9,7 @@ __all__ = ['MODEL_NAMES', 'DEFAULT_MODEL', 'DATASET_NAMES', 'SHAPES_IMAGES', 'RU
            'load_weights', 'predict', 'main']
 
 # %% ../nbs/api/19_cli.ipynb #d7602cd2
-import argparse, errno, json, os, re, shutil, sys, tempfile, time
+import argparse, errno, json, os, re, shutil, sys, tempfile, time, warnings
 from pathlib import Path
 
 # %% ../nbs/api/19_cli.ipynb #f444433b
@@ -495,6 +495,7 @@ def main(argv=None, # the arguments (default: sys.argv[1:])
     "The `qdetlit` command: one line on stderr and exit status 2 for every usage or environment error, 130 after Ctrl-C."
     args = build_parser().parse_args(argv)
     _STATE.clear()
+    warnings.formatwarning = lambda msg, cat, *a, **k: f"qdetlit {args.command}: warning: {_one_line(msg)}\n"  # one line, no source path
     try: COMMANDS[args.command](args)
     except KeyboardInterrupt:
         print(f"qdetlit {args.command}: interrupted" + (f"; {_where_saved()}" if _STATE.get('run') else ''), file=sys.stderr)
