@@ -23,6 +23,7 @@ def _n_figures(p):
 API = _page('api/00_box_ops.ipynb')                  # an API page (qdetlit.box_ops)
 TUTORIAL = _page('tutorials/quickstart.ipynb')    # a tutorial page
 HOME = _page('index.ipynb')
+LESSON = _page('course/00_boxes.ipynb')           # a course lesson, with figures and exercises
 
 def _no_errors(page): assert not page.errors, '\n'.join(page.errors)
 
@@ -104,4 +105,28 @@ def test_search(page, shots):
     hit.click()
     page.settle()
     assert pw.title() == f'{API["title"]} - qdetlit'
+    _no_errors(page)
+
+def test_course_lesson(page, shots):
+    "A lesson page shows its figures and its exercises (the stub and its check), but no solution."
+    page.open(f'{LESSON["docname"]}.html')
+    pw = page.pw
+    assert pw.title() == f'{LESSON["title"]} - qdetlit'
+    imgs = page.images()
+    assert len(imgs) >= max(1, _n_figures(LESSON)) and all(w > 0 for _, w in imgs), imgs
+    pw.locator('article img').first.scroll_into_view_if_needed()
+    assert pw.locator('article img').first.is_visible()
+    ex = pw.locator('article section#exercises')
+    assert ex.count() == 1 and ex.is_visible(), "no Exercises section"
+    code = ' '.join(ex.locator('div.highlight pre').all_inner_texts())
+    assert 'def my_giou' in code and 'raise NotImplementedError' in code, code[:500]
+    assert 'check_my_giou(my_giou)' in code and '#| exercise' not in code
+    ex.scroll_into_view_if_needed(); pw.screenshot(path=shots/'lesson_exercises.png')
+    _no_errors(page)
+
+def test_course_index_lists_the_lessons(page):
+    page.open('course/index.html')
+    text = page.pw.locator('article').inner_text()
+    for rel in _section('Course')['contents']:
+        assert _page(rel)['title'].split(':')[0] in text or _page(rel)['docname'].split('/')[-1] in page.pw.content(), rel
     _no_errors(page)
