@@ -19,6 +19,7 @@ from typing import NamedTuple
 # %% ../nbs/api/22_pretrained.ipynb #9f500890
 import torch
 from torch import nn
+from .backbone import mismatch_error
 
 # %% ../nbs/api/22_pretrained.ipynb #3d083f40
 def _hub_error(src, why):
@@ -156,12 +157,8 @@ def remap(src:Mapping, # their state dict
             if v.shape != own[ours].shape: shapes.append(f"{'+'.join(picked)} {tuple(v.shape)} -> {ours} {tuple(own[ours].shape)}")
             sd[ours] = v.to(own[ours].dtype); rows.append((ours, ' + '.join(picked), tuple(v.shape)))
     unexpected = [k for k in src if k not in used and not any(re.fullmatch(p, k) for p in drop)]
-    if missing or unexpected or shapes:
-        msg = [f"{where} does not match the qdetlit model:"]
-        if missing: msg.append(f"{len(missing)} missing keys: {', '.join(missing[:8])}{' ...' if len(missing) > 8 else ''}")
-        if unexpected: msg.append(f"{len(unexpected)} unexpected keys: {', '.join(unexpected[:8])}{' ...' if len(unexpected) > 8 else ''}")
-        if shapes: msg.append(f"{len(shapes)} shape mismatches: {', '.join(shapes[:8])}")
-        raise ValueError('\n  '.join(msg))
+    err = mismatch_error(f"{where} does not match the qdetlit model:", missing, unexpected, shapes)
+    if err: raise err
     return sd, rows
 
 # %% ../nbs/api/22_pretrained.ipynb #03f80330
