@@ -21,12 +21,11 @@ ABLATION = dict(data='shapes', epochs=12, train_images=500, val_images=100, batc
                 lr=1e-3, weight_decay=1e-4, schedule='cosine', warmup_steps=20, clip_max_norm=1.0)
 
 
-def train_eval(build, # num_classes -> (model, criterion, postprocess); called right after seeding
-               name:str, # the row's label
-               out:str|None=None, # run directory (history, curves); default bench/results/ablations/<name>
-               seed:int=0, threads:int=1, lr_mults:dict|None=None, **overrides, # fields of ABLATION
-              )->dict:
-    "Train one variant with the ablation budget and return its COCO stats, time per epoch and parameter count."
+def ablation_learner(build, # num_classes -> (model, criterion, postprocess); called right after seeding
+                     out, # run directory (history, curves)
+                     seed:int=0, threads:int=1, lr_mults:dict|None=None, **overrides, # fields of ABLATION
+                    )->tuple: # (Learner, settings, recipe)
+    "A `Learner` for one variant with the ablation budget (`ABLATION` with `overrides`): the one wiring of every ablation."
     S = {**ABLATION, **overrides}
     bad = set(S) - set(ABLATION)
     if bad: raise ValueError(f"unknown ablation setting(s) {sorted(bad)}; valid: {sorted(ABLATION)}")
@@ -35,8 +34,17 @@ def train_eval(build, # num_classes -> (model, criterion, postprocess); called r
     va = load_split(S['data'], 'val', False, S['min_size'], S['max_size'], S['val_images'])
     recipe = TrainRecipe(**{k: S[k] for k in ('lr', 'weight_decay', 'epochs', 'schedule', 'warmup_steps', 'clip_max_norm', 'batch_size',
                                               'min_size', 'max_size')}, lr_mults=lr_mults or {})
-    out = Path(out or f"bench/results/ablations/{name}")
     L = make_learner(build, tr, va, recipe, seed=seed, eval_every=S['epochs'], out_dir=out, device='cpu', progress=False, plot=False)
+    return L, S, recipe
+
+
+def train_eval(build, # num_classes -> (model, criterion, postprocess); called right after seeding
+               name:str, # the row's label
+               out:str|None=None, # run directory (history, curves); default bench/results/ablations/<name>
+               seed:int=0, threads:int=1, lr_mults:dict|None=None, **overrides, # fields of ABLATION
+              )->dict:
+    "Train one variant with the ablation budget and return its COCO stats, time per epoch and parameter count."
+    L, S, _ = ablation_learner(build, Path(out or f"bench/results/ablations/{name}"), seed, threads, lr_mults, **overrides)
     model = L.model
     t0 = time.perf_counter(); hist = L.fit(); wall = time.perf_counter() - t0
     final = hist[-1]

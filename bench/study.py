@@ -86,22 +86,15 @@ def _config_dict(model, build)->dict:
 def one(study:str, variant:str, seed:int, out:str='results', budget:str='full')->Path:
     "Train and evaluate one run in this process; write its JSON file (atomically) and return its path."
     import torch
-    from common import ABLATION
-    from qdetlit.datasets import load_split
-    from qdetlit.zoo import TrainRecipe, make_learner
+    from common import ablation_learner
     studies = _studies()
     if study not in studies: raise SystemExit(f"unknown study {study!r}; known: {', '.join(studies)}")
     if variant not in studies[study]['variants']:
         raise SystemExit(f"study {study}: unknown variant {variant!r}; known: {', '.join(studies[study]['variants'])}")
     build, over = studies[study]['variants'][variant]
-    S = {**ABLATION, **{k: v for k, v in over.items() if k in ABLATION}, **(SMOKE if budget == 'smoke' else {})}
-    torch.set_num_threads(1)
-    tr = load_split(S['data'], 'train', True, S['min_size'], S['max_size'], S['train_images'])
-    va = load_split(S['data'], 'val', False, S['min_size'], S['max_size'], S['val_images'])
-    recipe = TrainRecipe(**{k: S[k] for k in ('lr', 'weight_decay', 'epochs', 'schedule', 'warmup_steps', 'clip_max_norm',
-                                              'batch_size', 'min_size', 'max_size')}, lr_mults=over.get('lr_mults', {}))
+    settings = {k: v for k, v in over.items() if k != 'lr_mults'}
     with tempfile.TemporaryDirectory() as tmp:
-        L = make_learner(build, tr, va, recipe, seed=seed, eval_every=S['epochs'], out_dir=tmp, device='cpu', progress=False, plot=False)
+        L, S, recipe = ablation_learner(build, tmp, seed, 1, over.get('lr_mults'), **{**settings, **(SMOKE if budget == 'smoke' else {})})
         t0 = time.perf_counter(); hist = L.fit(); wall = time.perf_counter() - t0
         coco = {k: v for k, v in hist[-1].items() if k.startswith(('AP', 'AR')) and isinstance(v, float)}
         coco_thr0 = None
