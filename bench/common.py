@@ -23,17 +23,18 @@ ABLATION = dict(data='shapes', epochs=12, train_images=500, val_images=100, batc
 
 def ablation_learner(build, # num_classes -> (model, criterion, postprocess); called right after seeding
                      out, # run directory (history, curves)
-                     seed:int=0, threads:int=1, lr_mults:dict|None=None, **overrides, # fields of ABLATION
+                     seed:int=0, threads:int=1, lr_mults:dict|None=None, **overrides, # fields of ABLATION (and wd_mults)
                     )->tuple: # (Learner, settings, recipe)
     "A `Learner` for one variant with the ablation budget (`ABLATION` with `overrides`): the one wiring of every ablation."
+    wd_mults = overrides.pop('wd_mults', None)
     S = {**ABLATION, **overrides}
     bad = set(S) - set(ABLATION)
-    if bad: raise ValueError(f"unknown ablation setting(s) {sorted(bad)}; valid: {sorted(ABLATION)}")
+    if bad: raise ValueError(f"unknown ablation setting(s) {sorted(bad)}; valid: {sorted(ABLATION)} and wd_mults")
     torch.set_num_threads(threads)
     tr = load_split(S['data'], 'train', True, S['min_size'], S['max_size'], S['train_images'])
     va = load_split(S['data'], 'val', False, S['min_size'], S['max_size'], S['val_images'])
     recipe = TrainRecipe(**{k: S[k] for k in ('lr', 'weight_decay', 'epochs', 'schedule', 'warmup_steps', 'clip_max_norm', 'batch_size',
-                                              'min_size', 'max_size')}, lr_mults=lr_mults or {})
+                                              'min_size', 'max_size')}, lr_mults=lr_mults or {}, wd_mults=wd_mults or {})
     L = make_learner(build, tr, va, recipe, seed=seed, eval_every=S['epochs'], out_dir=out, device='cpu', progress=False, plot=False)
     return L, S, recipe
 

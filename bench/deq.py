@@ -31,6 +31,8 @@ VARIANTS = {
 }
 
 
+DECODER_MULTS = dict(lr_mults={'decoder.': DEQDET_TINY.decoder_lr_mult}, wd_mults={'decoder.': DEQDET_TINY.decoder_wd_mult})  # official
+EVAL_STEPS = (0, 1, 2, 3, 4, 6, 9, 12, 21)   # applications of f at inference for the AP-against-steps curve (21: official)
 def ablation(names, **overrides):
     from common import train_eval, write_table
     rows = []

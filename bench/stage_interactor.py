@@ -20,20 +20,21 @@ from qdetlit.adamixer import ADAMIXER_TINY, build_adamixer
 from qdetlit.stage_interactor import STAGE_INTERACTOR_TINY, CascadeDynamicMixing, build_stage_interactor
 
 OFF = dict(cross_stage_assigner=False, multi_hot_norm=False, operator_reuse=False, subbox_sampling=False, wh_refine=False)
-VARIANTS = {
-    'adamixer-tiny': None,
+STAGES = 6   # the papers' decoders have 6 stages: reuse then acts in stages 2-5 (reusing 1-4 earlier stages' filters)
+VARIANTS = {   # reuse alone keeps AdaMixer's initialisation of W_v; the released code's zero W_v is part of the last row
+    'adamixer-tiny-6': None,
     '+ assigner': dict(OFF, cross_stage_assigner=True),
-    '+ operator reuse': dict(OFF, operator_reuse=True),
-    '+ assigner + reuse': dict(OFF, cross_stage_assigner=True, operator_reuse=True),
-    'stage-interactor-tiny (all released)': {},
+    '+ operator reuse': dict(OFF, operator_reuse=True, zero_out_proj=False),
+    '+ assigner + reuse': dict(OFF, cross_stage_assigner=True, operator_reuse=True, zero_out_proj=False),
+    'stage-interactor-tiny-6 (all released)': {},
 }
-PAPER = {'adamixer-tiny': '42.6 (R50 1x COCO)', 'stage-interactor-tiny (all released)': '44.8 (+2.2)'}
+PAPER = {'adamixer-tiny-6': '42.6 (R50 1x COCO)', '+ operator reuse': '+0.4 (Table 6)', 'stage-interactor-tiny-6 (all released)': '44.8 (+2.2)'}
 GATES = {}
 
 def builder(name, flags):
     def build(K):
-        if flags is None: return build_adamixer(replace(ADAMIXER_TINY, num_classes=K))
-        model, crit, post = build_stage_interactor(replace(STAGE_INTERACTOR_TINY, num_classes=K, **flags))
+        if flags is None: return build_adamixer(replace(ADAMIXER_TINY, num_classes=K, num_stages=STAGES))
+        model, crit, post = build_stage_interactor(replace(STAGE_INTERACTOR_TINY, num_classes=K, num_stages=STAGES, **flags))
         log = GATES.setdefault(name, [])
         for st in model.decoder.stages:
             mix = st.sampling_mixing.mixing

@@ -16,7 +16,7 @@ post-processing's usual score threshold (`coco`) and, for post-processors that h
 The budget is bench/common.py's ABLATION (500 train / 100 val Shapes images, 12 epochs, batch 8, 96-144 px, AdamW +
 cosine, 1 thread per run); `--jobs N` runs N runs at once, each with one thread (on 2 cores, use --jobs 2).
 """
-import argparse, dataclasses, json, os, subprocess, sys, tempfile, time
+import argparse, dataclasses, inspect, json, os, subprocess, sys, tempfile, time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
@@ -42,7 +42,9 @@ def _studies()->dict:
     S['sd_detr'] = dict(baseline='conditional-detr-tiny', variants={
         n: ((lambda K, kw=kw: build_sd_detr(replace(SD_DETR_TINY, num_classes=K, **kw))), dict(lr=5e-4))
         for n, kw in {**sd_detr.ROWS, **sd_detr.SPLIT}.items()})
-    S['deq'] = dict(baseline='adamixer-tiny-6', variants={n: (b, {}) for n, b in deq.VARIANTS.items() if 'all graphs' not in n})
+    S['deq'] = dict(baseline='adamixer-tiny-6', shared={'adamixer-tiny-6': 'stage_interactor'}, eval_steps=deq.EVAL_STEPS,
+                    variants={n: (b, {} if n.startswith('adamixer') else dict(deq.DECODER_MULTS))
+                              for n, b in deq.VARIANTS.items() if 'all graphs' not in n})
     S['salt'] = dict(baseline='gflv2-tiny', variants={
         'gfl-tiny': ((lambda K: build_gfl(replace(GFL_TINY, num_classes=K))), {}), **{n: (b, {}) for n, b in salt.VARIANTS}})
     def co(kw):
@@ -60,7 +62,10 @@ def slug(name:str)->str:
     return '_'.join(''.join(c if c.isalnum() or c in '-.' else ' ' for c in s).split())
 
 
-def run_path(out, study, variant, seed)->Path: return Path(out) / study / slug(variant) / f'seed{seed}.json'
+def run_path(out, study, variant, seed, studies:dict|None=None)->Path:
+    "results/<study>/<variant>/seed<N>.json; a variant `shared` with another study (same model, same budget) lives there."
+    study = ((studies or {}).get(study, {}).get('shared') or {}).get(variant, study)
+    return Path(out) / study / slug(variant) / f'seed{seed}.json'
 
 
 def _git_commit()->str:
@@ -71,10 +76,13 @@ def _git_commit()->str:
 
 
 def _config_dict(model, build)->dict:
-    "The model's class and what its variant's builder closes over: config instances (as dicts) and override dicts."
+    "The model's class, its builder's source and what the builder uses: config instances (as dicts) and override dicts."
     from qdetlit import zoo
     d = {'class': type(model).__name__}
-    seen = list(build.__defaults__ or ()) + [c.cell_contents for c in (build.__closure__ or ())]
+    try: d['builder_source'] = inspect.getsource(build).strip()
+    except (OSError, TypeError): pass
+    seen = list(build.__defaults__ or ()) + [c.cell_contents for c in (build.__closure__ or ())] + \
+           [build.__globals__[n] for n in build.__code__.co_names if n in build.__globals__]
     for i, v in enumerate(seen):
         if dataclasses.is_dataclass(v) and not isinstance(v, type):
             try: d[f'config{i}'] = zoo.config_to_dict(v)
@@ -92,11 +100,19 @@ def one(study:str, variant:str, seed:int, out:str='results', budget:str='full')-
     if variant not in studies[study]['variants']:
         raise SystemExit(f"study {study}: unknown variant {variant!r}; known: {', '.join(studies[study]['variants'])}")
     build, over = studies[study]['variants'][variant]
-    settings = {k: v for k, v in over.items() if k != 'lr_mults'}
+    settings = {k: v for k, v in over.items() if k not in ('lr_mults', 'wd_mults')}
+    if 'wd_mults' in over: settings['wd_mults'] = over['wd_mults']
     with tempfile.TemporaryDirectory() as tmp:
         L, S, recipe = ablation_learner(build, tmp, seed, 1, over.get('lr_mults'), **{**settings, **(SMOKE if budget == 'smoke' else {})})
         t0 = time.perf_counter(); hist = L.fit(); wall = time.perf_counter() - t0
         coco = {k: v for k, v in hist[-1].items() if k.startswith(('AP', 'AR')) and isinstance(v, float)}
+        coco_by_steps = None
+        if studies[study].get('eval_steps') and hasattr(L.model.decoder, 'test_steps'):   # AP against refinement steps
+            coco_by_steps, usual = {}, L.model.decoder.test_steps
+            for k in studies[study]['eval_steps']:
+                L.model.decoder.test_steps = k
+                coco_by_steps[k] = {n: v for n, v in L.evaluate().items() if n.startswith(('AP', 'AR')) and isinstance(v, float)}
+            L.model.decoder.test_steps = usual
         coco_thr0 = None
         if hasattr(L.postprocess, 'score_thr'):
             L.postprocess.score_thr = 0.
@@ -105,8 +121,9 @@ def one(study:str, variant:str, seed:int, out:str='results', budget:str='full')-
                config=dict(settings=S, recipe=dataclasses.asdict(recipe), model=_config_dict(L.model, build)),
                git_commit=_git_commit(), torch=torch.__version__, device='cpu', threads=torch.get_num_threads(),
                load_avg=os.getloadavg()[0], wall_s=wall, epoch_loss=[h['train_loss'] for h in hist],
-               params=sum(p.numel() for p in L.model.parameters()), coco=coco, coco_thr0=coco_thr0)
-    path = run_path(out, study, variant, seed); path.parent.mkdir(parents=True, exist_ok=True)
+               params=sum(p.numel() for p in L.model.parameters()), coco=coco, coco_thr0=coco_thr0,
+               **({'coco_by_steps': coco_by_steps} if coco_by_steps else {}))
+    path = run_path(out, study, variant, seed, studies); path.parent.mkdir(parents=True, exist_ok=True)
     tmpf = path.with_suffix('.json.tmp'); tmpf.write_text(json.dumps(run, indent=1, default=str)); os.replace(tmpf, path)
     print(f"{study} / {variant} / seed {seed}: AP {coco.get('AP', float('nan')):.3f} in {wall:.0f} s -> {path}", flush=True)
     return path
@@ -119,7 +136,7 @@ def run(study:str, variants:list|None, seeds:list, jobs:int=1, out:str='results'
     names = variants or list(studies[study]['variants'])
     bad = [v for v in names if v not in studies[study]['variants']]
     if bad: raise SystemExit(f"study {study}: unknown variant(s) {bad}; known: {', '.join(studies[study]['variants'])}")
-    todo = [(v, s) for s in seeds for v in names if not run_path(out, study, v, s).exists()]
+    todo = [(v, s) for s in seeds for v in names if not run_path(out, study, v, s, studies).exists()]
     done = len(names) * len(seeds) - len(todo)
     print(f"{study}: {len(todo)} run(s) to do, {done} already done (in {out}/{study}/), {jobs} at a time", flush=True)
     env = {**os.environ, 'OMP_NUM_THREADS': '1', 'MKL_NUM_THREADS': '1'}

@@ -324,7 +324,7 @@ class DEQDetConfig:
     decoder_wd_mult:float=10. # weight-decay multiplier of the decoder
     clip_max_norm:float=1.0
 
-DEQDET_TINY = DEQDetConfig(backbone='tiny', hidden_dim=64, num_queries=30, num_heads=4, ffn_dim=256, in_points=16,
+DEQDET_TINY = DEQDetConfig(backbone='tiny', hidden_dim=64, num_queries=30, num_heads=4, ffn_dim=256, in_points=32,
                            out_points=32, n_groups=2, neck_kernel=1, neck_relu=False, position_sigma=3., lr=1e-4)
 
 # %% ../nbs/api/13_deq.ipynb #ba556748

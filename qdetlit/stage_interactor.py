@@ -85,12 +85,14 @@ class CascadeDynamicMixing(AdaptiveMixing):
                  points_per_subbox:int=8, # K_p, the grouping of the P_in points used by the adapters
                  n_reused:int=0, # number of earlier stages whose M is reused (official: stage index - 1 from stage 2)
                  reuse_spatial:bool=False, # reuse the previous stage's S (official: from stage 2)
+                 zero_out_proj:bool=True, # W_v starts at zero (released); False: AdaMixer's init (xavier, by the stage)
                 ):
         if in_points % points_per_subbox: raise ValueError(f"in_points={in_points} is not a multiple of points_per_subbox={points_per_subbox}")
         if reuse_spatial and out_points % 2: raise ValueError(f"out_points={out_points} must be even to reuse half of it")
         super().__init__(in_dim, in_points, n_groups, query_dim, out_points=out_points // 2 if reuse_spatial else out_points)
         d, Cg, G, Kp = self.parameter_generator.in_features, self.eff_in_dim, n_groups, points_per_subbox
         self.total_out_points, self.points_per_subbox, self.n_reused, self.reuse_spatial = out_points, Kp, n_reused, reuse_spatial
+        self.zero_out_proj = zero_out_proj
         self.out_proj = nn.Linear(self.eff_out_dim * out_points * G, d)   # W_v over all P_out points
         self.mix_bias = nn.Linear(d, G * (self.eff_out_dim + out_points))
         self.subbox_adapters = nn.ModuleList([nn.Linear(Kp * Cg, Kp * Cg) for _ in range(n_reused)])
@@ -106,7 +108,7 @@ class CascadeDynamicMixing(AdaptiveMixing):
 def init_weights(self:CascadeDynamicMixing):
     nn.init.zeros_(self.parameter_generator.weight)
     if not hasattr(self, 'mix_bias'): return   # called from AdaptiveMixing.__init__
-    nn.init.zeros_(self.out_proj.weight)
+    if self.zero_out_proj: nn.init.zeros_(self.out_proj.weight)
     layers = [self.mix_bias, self.m_gates, self.m_biases, self.s_gates, *self.subbox_adapters, *self.axis_adapters]
     for m in layers:
         if m is not None: nn.init.zeros_(m.weight); nn.init.zeros_(m.bias)
@@ -181,6 +183,7 @@ class StageInteractorStage(AdaMixerStage):
                  subbox_sampling:bool=True, # SubboxSampling instead of AdaptiveSampling
                  points_per_subbox:int=8, # K_p
                  wh_refine:bool=True, # refine_xyzr_wh instead of refine_xyzr
+                 zero_out_proj:bool=True, # CascadeDynamicMixing's W_v starts at zero (released)
                 ):
         super().__init__(d, num_classes, num_heads, ffn_dim, in_points, out_points, n_groups, feat_channels, tau, dropout)
         if n_reused and not operator_reuse: raise ValueError(f"n_reused={n_reused} needs operator_reuse=True")
@@ -189,7 +192,8 @@ class StageInteractorStage(AdaMixerStage):
             if in_points % points_per_subbox: raise ValueError(f"in_points={in_points} is not a multiple of points_per_subbox={points_per_subbox}")
             sm.sampling = SubboxSampling(d, in_points // points_per_subbox, points_per_subbox, n_groups, tau)
         if operator_reuse:
-            sm.mixing = CascadeDynamicMixing(feat_channels or d, in_points, n_groups, d, out_points, points_per_subbox, n_reused, n_reused > 0)
+            sm.mixing = CascadeDynamicMixing(feat_channels or d, in_points, n_groups, d, out_points, points_per_subbox, n_reused, n_reused > 0,
+                                             zero_out_proj)
         if subbox_sampling or operator_reuse: self.init_weights()
 
 # %% ../nbs/api/11a_stage_interactor.ipynb #494daaf1
@@ -248,6 +252,7 @@ class StageInteractorConfig(AdaMixerConfig):
     assigner_iou:float=0.5 # the assigner's IoU gate
     multi_hot_norm:bool=True # focal loss normalised by max(sum T_s, #objects) (released) instead of #objects
     operator_reuse:bool=True # CascadeDynamicMixing (adapters, gates, biases, zero W_v) in every stage
+    zero_out_proj:bool=True # the released code zero-initialises W_v with operator reuse; False keeps AdaMixer's init
     reuse_from:int=2 # first stage that reuses earlier stages' M and S
     subbox_sampling:bool=True # hierarchical sub-box sampling
     points_per_subbox:int=8 # K_p (in_points = P * K_p)
@@ -269,7 +274,8 @@ def build_stage_interactor(cfg:StageInteractorConfig=StageInteractorConfig(), # 
                                    cfg.in_points * (cfg.stage0_points_mult if s == 0 and cfg.subbox_sampling else 1), cfg.out_points,
                                    cfg.n_groups, tau=cfg.sampling_tau, dropout=cfg.dropout, operator_reuse=cfg.operator_reuse,
                                    n_reused=max(0, s - cfg.reuse_from + 1) if cfg.operator_reuse else 0, subbox_sampling=cfg.subbox_sampling,
-                                   points_per_subbox=cfg.points_per_subbox, wh_refine=cfg.wh_refine) for s in range(cfg.num_stages)]
+                                   points_per_subbox=cfg.points_per_subbox, wh_refine=cfg.wh_refine,
+                                   zero_out_proj=cfg.zero_out_proj) for s in range(cfg.num_stages)]
     decoder = StageInteractorDecoder(stages, cfg.num_queries, cfg.hidden_dim, cfg.reuse_from)
     model = StageInteractor(BackboneWithNeck(backbone, neck), decoder, cfg.aux_loss)
     matcher = HungarianMatcher(cfg.cost_class, cfg.cost_bbox, cfg.cost_giou, focal=True, alpha=cfg.focal_alpha, gamma=cfg.focal_gamma)

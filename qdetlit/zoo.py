@@ -61,8 +61,8 @@ def detr_lr_mults(cfg:DETRConfig)->dict:
     return {'input.backbone.': cfg.lr_backbone / cfg.lr}
 
 # %% ../nbs/api/18_zoo.ipynb #f7103af0
-def _tiny_recipe(lr:float, lr_mults:dict)->TrainRecipe:
-    return TrainRecipe(lr=lr, lr_mults=lr_mults, clip_max_norm=1.0, epochs=12, schedule='cosine', warmup_steps=20,
+def _tiny_recipe(lr:float, lr_mults:dict, wd_mults:dict|None=None)->TrainRecipe:
+    return TrainRecipe(lr=lr, lr_mults=lr_mults, wd_mults=wd_mults or {}, clip_max_norm=1.0, epochs=12, schedule='cosine', warmup_steps=20,
                        batch_size=8, min_size=96, max_size=144)
 
 def _mmdet_recipe(lr:float, clip:float)->TrainRecipe:
@@ -84,7 +84,7 @@ MODELS = {  # the query-based detectors
     'stage-interactor-r50': (StageInteractorConfig(), _mmdet_recipe(StageInteractorConfig().lr, StageInteractorConfig().clip_max_norm)),
     'sd-detr-tiny': (SD_DETR_TINY, _tiny_recipe(5e-4, {})),
     'sd-detr-r50': (SDDETRConfig(), TrainRecipe(1e-4, detr_lr_mults(SDDETRConfig()), epochs=50, lr_drop=(40,))),
-    'deqdet-tiny': (DEQDET_TINY, _tiny_recipe(1e-3, {})),
+    'deqdet-tiny': (DEQDET_TINY, _tiny_recipe(1e-3, {'decoder.': DEQDET_TINY.decoder_lr_mult}, {'decoder.': DEQDET_TINY.decoder_wd_mult})),
     'deqdet-r50': (DEQDetConfig(), TrainRecipe(DEQDetConfig().lr, {'decoder.': DEQDetConfig().decoder_lr_mult},
                                                 wd_mults={'decoder.': DEQDetConfig().decoder_wd_mult},
                                                 weight_decay=DEQDetConfig().weight_decay, clip_max_norm=DEQDetConfig().clip_max_norm,
