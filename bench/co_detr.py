@@ -2,7 +2,7 @@
 """Co-DETR (qdetlit.co_detr) at teaching scale: Deformable-DETR-tiny with and without the auxiliary heads.
 
 Rows (same data, budget, seed and learning rate: the zoo's deformable-detr-tiny recipe, bench/common.py's ABLATION):
-  deformable-detr-tiny        the base (CO_DETR_TINY with no auxiliary head = DEFORMABLE_DETR_TINY)
+  deformable-detr-tiny-2s     the base (CO_DETR_TINY with no auxiliary head: two-stage DEFORMABLE_DETR_TINY, as released)
   +atss                       ATSS auxiliary head + its customised positive queries
   +atss+rcnn                  ATSS + Faster R-CNN (the paper's default) + queries
   +atss+rcnn+fcos             all three heads + queries
@@ -10,7 +10,7 @@ Rows (same data, budget, seed and learning rate: the zoo's deformable-detr-tiny 
 
     python bench/co_detr.py                     # all rows, most informative first -> bench/results/co_detr.md / .json
     python bench/co_detr.py --rows +atss +atss-noq   # a subset
-    python bench/co_detr.py --rows deformable-detr-tiny --seed 1 --out bench/results/co_detr_seed1.md   # noise level
+    python bench/co_detr.py --rows deformable-detr-tiny-2s --seed 1 --out bench/results/co_detr_seed1.md   # noise level
     python bench/co_detr.py --timing            # seconds per training iteration of each row (batch 8), interleaved rounds
 """
 import argparse, os, sys
@@ -22,13 +22,14 @@ from qdetlit.co_detr import CO_DETR_TINY, build_co_detr
 from qdetlit.deformable_detr import build_deformable_detr
 
 LR_MULTS = {'sampling_offsets': 0.1, 'reference_points': 0.1}   # the zoo's deformable-detr-tiny recipe (lr 1e-3)
-ROWS = {'deformable-detr-tiny': dict(heads=()),
+ROWS = {'deformable-detr-tiny-2s': dict(heads=()),
         '+atss': dict(heads=('atss',)),
         '+atss+rcnn': dict(heads=('atss', 'rcnn')),
         '+atss-noq': dict(heads=('atss',), pos_queries=False),
         '+atss+rcnn-noq': dict(heads=('atss', 'rcnn'), pos_queries=False),
         '+atss+rcnn+fcos': dict(heads=('atss', 'rcnn', 'fcos')),
         '+atss+rcnn+fcos-noq': dict(heads=('atss', 'rcnn', 'fcos'), pos_queries=False)}
+STUDY_ROWS = ('deformable-detr-tiny-2s', '+atss', '+atss+rcnn', '+atss-noq', '+atss+rcnn+fcos')   # bench/study.py's co_detr study
 PAPER = {'+atss': 'COCO 48.7 (R50 12 ep, ATSS only; issue #18)', '+atss+rcnn': 'COCO 49.5 (R50 12 ep; README)'}
 
 def timing(names, rounds=5, threads=1):

@@ -51,8 +51,8 @@ def _studies()->dict:
         cfg = replace(CO_DETR_TINY, **kw)
         if cfg.heads: return lambda K: build_co_detr(replace(cfg, num_classes=K))
         return lambda K: build_deformable_detr(replace(cfg.base, num_classes=K))   # the plain base detector
-    S['co_detr'] = dict(baseline='deformable-detr-tiny', variants={
-        n: (co(kw), dict(lr_mults=co_detr.LR_MULTS)) for n, kw in co_detr.ROWS.items()})
+    S['co_detr'] = dict(baseline='deformable-detr-tiny-2s', variants={
+        n: (co(co_detr.ROWS[n]), dict(lr_mults=co_detr.LR_MULTS)) for n in co_detr.STUDY_ROWS})
     return S
 
 

@@ -307,6 +307,7 @@ class CoDETRConfig:
     scalar_head_pos:bool = False # the released Embedding(K, 1) bug
     gn_groups:int = 32 # adapter and dense-head towers
     atss_stacked_convs:int = 1 # Co-DETR's ATSS head: 1 conv
+    anchor_scale:float = 8 # ATSS anchor side / stride (mmdet: 8); also the side of FCOS's candidate boxes
     fcos_stacked_convs:int = 1 # not in the released code; same as ATSS
     rpn_channels:int = 256
     rpn_train_nms_pre:int = 4000
@@ -316,8 +317,9 @@ class CoDETRConfig:
     roi_num_samples:int = 512
     sampling_ratio:int = 0
 
-CO_DETR_TINY = CoDETRConfig(base=DEFORMABLE_DETR_TINY, num_classes=9, gn_groups=16, rpn_channels=64, rpn_train_nms_pre=1000,
-                            rpn_train_max_per_img=300, fc_channels=256, roi_num_samples=128, sampling_ratio=2)
+CO_DETR_TINY = CoDETRConfig(base=replace(DEFORMABLE_DETR_TINY, two_stage=True, look_forward_twice=True), num_classes=9,
+                            gn_groups=16, rpn_channels=64, rpn_train_nms_pre=1000, rpn_train_max_per_img=300, fc_channels=256,
+                            roi_num_samples=128, sampling_ratio=2, anchor_scale=4)
 
 # %% ../nbs/api/16_co_detr.ipynb #9915850a
 def build_aux_heads(cfg:CoDETRConfig, # the configuration
@@ -329,8 +331,10 @@ def build_aux_heads(cfg:CoDETRConfig, # the configuration
     unknown = set(cfg.heads) - {'atss', 'fcos', 'rcnn'}
     if unknown: raise ValueError(f"unknown auxiliary head(s) {sorted(unknown)}; valid: 'atss', 'fcos', 'rcnn'")
     for name in cfg.heads:
-        if name == 'atss': heads[name] = DenseAux(ATSSHead(K, d, d, cfg.atss_stacked_convs, strides, cfg.gn_groups, loss_weight=w))
-        if name == 'fcos': heads[name] = DenseAux(FCOSHead(K, d, d, cfg.fcos_stacked_convs, strides, cfg.gn_groups, loss_weight=w))
+        if name == 'atss': heads[name] = DenseAux(ATSSHead(K, d, d, cfg.atss_stacked_convs, strides, cfg.gn_groups, loss_weight=w,
+                                                         octave_base_scale=cfg.anchor_scale))
+        if name == 'fcos': heads[name] = DenseAux(FCOSHead(K, d, d, cfg.fcos_stacked_convs, strides, cfg.gn_groups, loss_weight=w,
+                                                         octave_base_scale=cfg.anchor_scale))
         if name == 'rcnn':
             if not 1 <= cfg.roi_levels <= len(strides): raise ValueError(f"roi_levels={cfg.roi_levels} must be in 1..{len(strides)}")
             rpn = RPNHead(d, cfg.rpn_channels, strides, loss_weight=w,
