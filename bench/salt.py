@@ -19,12 +19,14 @@ from common import train_eval, write_table
 from qdetlit.gfl import GFLV2_TINY, build_gfl
 from qdetlit.salt import SALT_TINY, build_salt
 
+SDR_WARMUP = 250   # training steps (about a third of the ablation budget's 750) before SDR has its full weight
 PAPER = {'gflv2-tiny': 'GFLv2 R50 1x COCO: 41.0', 'salt-tiny': 'SALT R50 1x COCO: 42.5 (code: GIoU coarse loss)',
          'salt-sdr-tiny': 'no public number for our SDR form', 'salt-sdr-replace-tiny': 'no public number for our SDR form'}
 VARIANTS = [('gflv2-tiny', lambda K: build_gfl(replace(GFLV2_TINY, num_classes=K))),
             ('salt-tiny', lambda K: build_salt(replace(SALT_TINY, num_classes=K))),
-            ('salt-sdr-tiny', lambda K: build_salt(replace(SALT_TINY, num_classes=K, sdr='add'))),
-            ('salt-sdr-replace-tiny', lambda K: build_salt(replace(SALT_TINY, num_classes=K, sdr='replace')))]
+            ('salt-sdr-tiny', lambda K: build_salt(replace(SALT_TINY, num_classes=K, sdr='add', sdr_warmup=SDR_WARMUP))),
+            ('salt-sdr-replace-tiny', lambda K: build_salt(replace(SALT_TINY, num_classes=K, sdr='replace', sdr_warmup=SDR_WARMUP)))]
+STUDY = ('gflv2-tiny', 'salt-tiny', 'salt-sdr-tiny')   # bench/study.py's salt study (+ gfl-tiny)
 SETTINGS = {'shapes': {}, # the ABLATION defaults: 500 / 100 images, 12 epochs, 96-144 px
             'bccd': dict(data='bccd', train_images=None, val_images=None, min_size=160, max_size=224)}  # all 205 / 87 images
 

@@ -37,7 +37,7 @@ def _studies()->dict:
     from qdetlit.sd_detr import SD_DETR_TINY, build_sd_detr
     import co_detr, deq, salt, sd_detr, stage_interactor
     S = {}
-    S['stage_interactor'] = dict(baseline='adamixer-tiny', variants={
+    S['stage_interactor'] = dict(baseline='adamixer-tiny-6', variants={
         n: (stage_interactor.builder(n, f), dict(lr=1e-3)) for n, f in stage_interactor.VARIANTS.items()})
     S['sd_detr'] = dict(baseline='conditional-detr-tiny', variants={
         n: ((lambda K, kw=kw: build_sd_detr(replace(SD_DETR_TINY, num_classes=K, **kw))), dict(lr=5e-4))
@@ -46,7 +46,7 @@ def _studies()->dict:
                     variants={n: (b, {} if n.startswith('adamixer') else dict(deq.DECODER_MULTS))
                               for n, b in deq.VARIANTS.items() if 'all graphs' not in n})
     S['salt'] = dict(baseline='gflv2-tiny', variants={
-        'gfl-tiny': ((lambda K: build_gfl(replace(GFL_TINY, num_classes=K))), {}), **{n: (b, {}) for n, b in salt.VARIANTS}})
+        'gfl-tiny': ((lambda K: build_gfl(replace(GFL_TINY, num_classes=K))), {}), **{n: (b, {}) for n, b in salt.VARIANTS if n in salt.STUDY}})
     def co(kw):
         cfg = replace(CO_DETR_TINY, **kw)
         if cfg.heads: return lambda K: build_co_detr(replace(cfg, num_classes=K))
@@ -58,7 +58,7 @@ def _studies()->dict:
 
 def slug(name:str)->str:
     "A file-system name for a variant: '+ assigner + reuse' -> 'plus_assigner_plus_reuse'."
-    s = name.replace('+', 'plus ').replace('/', ' ').replace(',', ' ')
+    s = name.replace('+', ' plus ').replace('/', ' ').replace(',', ' ')
     return '_'.join(''.join(c if c.isalnum() or c in '-.' else ' ' for c in s).split())
 
 

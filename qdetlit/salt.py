@@ -182,13 +182,15 @@ class SALTCriterion(GFLCriterion):
                  beta:float=2., # QFL exponent
                  weight_dict:dict|None=None, # default: GFL's + {'loss_coarse': 1} (+ {'loss_sdr': 1})
                  sdr:str|None=None, # None: released code (GIoU to GT); 'replace' / 'add': reconstructed SDR
+                 sdr_warmup:int=0, # SDR's weight rises linearly from 0 to 1 over this many training calls
                 ):
         if sdr not in (None, 'add', 'replace'): raise ValueError(f"sdr must be None, 'add' or 'replace', got {sdr!r}")
         if weight_dict is None:
             weight_dict = {'loss_cls': 1., 'loss_bbox': 2., 'loss_dfl': 0.25, **({} if sdr == 'replace' else {'loss_coarse': 1.}),
                            **({'loss_sdr': 1.} if sdr else {})}
         super().__init__(num_classes, reg_max, topk, octave_base_scale, True, beta, weight_dict)
-        self.sdr = sdr
+        if sdr_warmup < 0: raise ValueError(f"sdr_warmup must be >= 0, got {sdr_warmup}")
+        self.sdr, self.sdr_warmup, self.sdr_calls = sdr, sdr_warmup, 0   # calls with gradients (training steps) so far
 
     def box_losses(self, outputs:dict, assigned:dict)->tuple:
         "GFL's refined-box losses, then the coarse box's GIoU to the ground truth and/or to the detached refined box."
@@ -201,7 +203,10 @@ class SALTCriterion(GFLCriterion):
             if not len(pos): return outputs['coarse'].sum() * 0.
             return (generalized_box_iou_loss(coarse, target, reduction='none') * extra['weight']).sum() / extra['norm']
         if self.sdr != 'replace': losses['loss_coarse'] = giou(extra['target'])
-        if self.sdr: losses['loss_sdr'] = giou(extra['pred'].detach())  # the teacher gets no gradient
+        if self.sdr:   # the teacher gets no gradient; its weight ramps up while the refined boxes are still untrained
+            ramp = 1. if self.sdr_warmup == 0 else min(1., self.sdr_calls / self.sdr_warmup)
+            losses['loss_sdr'] = giou(extra['pred'].detach()) * ramp
+            if torch.is_grad_enabled(): self.sdr_calls += 1
         extra['coarse'] = coarse
         return losses, extra
 
@@ -214,6 +219,7 @@ class SALTConfig(GFLConfig):
     coarse_loss_coef:float = 1. # weight of the coarse GIoU (`loss_bbox_init` in the code)
     sdr:str|None = None # None: the released code; 'replace' / 'add': reconstructed self-distillation (see `SALTCriterion`)
     sdr_loss_coef:float = 1. # weight of `loss_sdr`
+    sdr_warmup:int = 0 # training steps over which `loss_sdr`'s weight rises from 0 to `sdr_loss_coef`
     delta_clamp:float|None = None # bound on |delta| of the class points (None: unbounded, as the original)
 
     def __post_init__(self):
@@ -233,5 +239,5 @@ def build_salt(cfg:SALTConfig=SALTConfig(), # the configuration
                     cfg.reg_topk, cfg.reg_channels, cfg.add_mean, cfg.gn_groups, cfg.prior_prob, cfg.delta_clamp)
     if cfg.sdr != 'replace': weights['loss_coarse'] = cfg.coarse_loss_coef
     if cfg.sdr: weights['loss_sdr'] = cfg.sdr_loss_coef
-    crit = SALTCriterion(cfg.num_classes, cfg.reg_max, cfg.topk, cfg.octave_base_scale, cfg.beta, weights, cfg.sdr)
+    crit = SALTCriterion(cfg.num_classes, cfg.reg_max, cfg.topk, cfg.octave_base_scale, cfg.beta, weights, cfg.sdr, cfg.sdr_warmup)
     return SALT(neck, head), crit, post
