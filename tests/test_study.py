@@ -28,3 +28,17 @@ def test_unknown_names_are_refused_in_one_line(tmp_path):
     assert r.returncode != 0 and "unknown study 'nope'" in r.stderr
     r = _run('run', 'deq', '--variants', 'deqdet-huge', out=tmp_path)
     assert r.returncode != 0 and "unknown variant(s) ['deqdet-huge']" in r.stderr
+
+def test_deq_runs_record_the_steps_curve_and_share_the_baseline(tmp_path):
+    r = _run('run', 'deq', '--variants', 'deqdet-tiny', '--seeds', '0', out=tmp_path)
+    assert r.returncode == 0, r.stdout[-2000:] + r.stderr[-2000:]
+    run = json.loads((tmp_path/'deq'/'deqdet-tiny'/'seed0.json').read_text())
+    assert [int(k) for k in run['coco_by_steps']] == [0, 1, 2, 3, 4, 6, 9, 12, 21]
+    assert run['config']['recipe']['lr_mults'] == {'decoder.': 4.0} and run['config']['recipe']['wd_mults'] == {'decoder.': 10.0}
+    assert 'in_points=' not in run['config']['model']['builder_source'] and any(
+        isinstance(v, dict) and v.get('in_points') == 32 for v in run['config']['model'].values())   # the official 2x points
+    # the baseline is the StageInteractor study's run: its file lives there, and a deq run finds it done
+    (tmp_path/'stage_interactor'/'adamixer-tiny-6').mkdir(parents=True)
+    (tmp_path/'stage_interactor'/'adamixer-tiny-6'/'seed0.json').write_text('{}')
+    r = _run('run', 'deq', '--variants', 'adamixer-tiny-6', '--seeds', '0', out=tmp_path)
+    assert '0 run(s) to do, 1 already done' in r.stdout, r.stdout
