@@ -1,6 +1,7 @@
 """DEQDet benchmarks (nbs/13_deq.ipynb).
 
     python bench/deq.py ablation      # AP on Shapes: AdaMixer-tiny (6 stages) vs DEQDet-tiny vs w/o RAP vs w/o RAG, ABLATION budget
+    python bench/deq.py paper-memory  # the official widths (R50, d 256, 100 queries), one 800x1333 image: bytes per training step
     python bench/deq.py memory        # peak training memory and time per iteration, each variant in a fresh subprocess
     torchrun --nproc_per_node 2 bench/deq.py ddp   # DDP (gloo, CPU): the memory-saving step gives the averaged gradient
 
@@ -16,8 +17,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 import torch
 
-from qdetlit.adamixer import ADAMIXER_TINY, build_adamixer
-from qdetlit.deq import DEQDET_TINY, build_deqdet
+from qdetlit.adamixer import ADAMIXER_TINY, AdaMixerConfig, build_adamixer
+from qdetlit.deq import DEQDET_TINY, DEQDetConfig, build_deqdet
 from qdetlit.testing import SavedTensorMeter
 from qdetlit.losses import weighted_loss
 
@@ -91,6 +92,44 @@ def memory(sizes, bs, iters, names):
     print('\n'.join(md))
 
 
+PAPER = {'adamixer-r50': lambda: build_adamixer(AdaMixerConfig()), 'deqdet-r50': lambda: build_deqdet(DEQDetConfig())}   # official widths
+
+def paper_memory_one(name:str, h:int, w:int, decoder_only:bool)->dict:
+    "One training step of a paper-width model (random weights, 1 image of h x w, a few objects) in this fresh process."
+    torch.set_num_threads(1); torch.manual_seed(0)
+    model, crit, _ = PAPER[name](); model.train()
+    if decoder_only:   # backbone + neck under no_grad: what the decoder alone saves for backward
+        model.backbone.requires_grad_(False); f = model.backbone.forward
+        model.backbone.forward = lambda *a, **k: torch.no_grad()(f)(*a, **k)
+    images, mask = torch.randn(1, 3, h, w), torch.zeros(1, h, w, dtype=torch.bool)
+    boxes = torch.tensor([[.1, .1, .4, .5], [.5, .2, .9, .8], [.3, .6, .6, .95]]) * torch.tensor([w, h, w, h])
+    targets = [dict(boxes=boxes, labels=torch.tensor([1, 5, 17]), size=torch.tensor([h, w]), orig_size=torch.tensor([h, w]))]
+    params = [p for p in model.parameters() if p.requires_grad]
+    opt = torch.optim.AdamW(params, lr=1e-4)
+    meter = SavedTensorMeter(model.parameters())
+    rss0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss; t0 = time.perf_counter()
+    with meter.hooks():
+        loss = weighted_loss(crit(model(images, mask), targets), crit.weight_dict); loss.backward()
+    opt.step()
+    pbytes = sum(p.numel() * p.element_size() for p in params)
+    state = sum(v.numel() * v.element_size() for st in opt.state.values() for v in st.values() if torch.is_tensor(v) and v.dim())
+    return dict(name=name, size=[h, w], decoder_only=decoder_only, params_m=sum(p.numel() for p in model.parameters()) / 1e6,
+                trainable_mib=pbytes / 2**20, grad_mib=pbytes / 2**20, adamw_state_mib=state / 2**20, saved_peak_mib=meter.peak / 2**20,
+                rss_growth_mib=(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - rss0) / 1024, step_s=time.perf_counter() - t0)
+
+def paper_memory(h:int, w:int, out:str):
+    "Both paper-width models, whole model and decoder only, each in a fresh process; JSON (+ the machine) to `out`."
+    rows = []
+    for dec in (False, True):
+        for n in PAPER:
+            r = subprocess.run([sys.executable, __file__, 'paper-memory-one', '--name', n, '--size', str(h), '--width', str(w)] +
+                               (['--decoder-only'] if dec else []), capture_output=True, text=True, env={**os.environ, 'OMP_NUM_THREADS': '1'})
+            if r.returncode: raise RuntimeError(r.stderr[-3000:])
+            rows.append(json.loads(r.stdout.strip().splitlines()[-1])); print(json.dumps(rows[-1]), flush=True)
+    Path(out).parent.mkdir(parents=True, exist_ok=True)
+    Path(out).write_text(json.dumps(dict(benchmark='deq paper-width memory', device='cpu', torch=torch.__version__,
+                                         command=f'python bench/deq.py paper-memory --size {h} --width {w}', rows=rows), indent=1))
+
 def ddp_check():
     "Under torchrun (2 processes, gloo): DDP without find_unused_parameters gives the mean of the per-process gradients."
     import torch.distributed as dist
@@ -129,14 +168,18 @@ def ddp_check():
 
 if __name__ == '__main__':
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument('what', choices=['ablation', 'memory', 'memory-one', 'ddp'])
+    ap.add_argument('what', choices=['ablation', 'memory', 'memory-one', 'paper-memory', 'paper-memory-one', 'ddp'])
     ap.add_argument('--names', nargs='*', default=None)
     ap.add_argument('--name'); ap.add_argument('--sizes', type=int, nargs='*', default=[128, 384])
     ap.add_argument('--size', type=int); ap.add_argument('--batch', type=int, default=8); ap.add_argument('--iters', type=int, default=4)
     ap.add_argument('--train-images', type=int, default=None, help='ablation: override ABLATION train_images (same for every row)')
+    ap.add_argument('--width', type=int, default=1333); ap.add_argument('--decoder-only', action='store_true')
+    ap.add_argument('--out', default='results/benchmarks/deq_paper_memory.json')
     a = ap.parse_args()
     if a.what == 'ablation': ablation(a.names or ['deqdet-tiny', 'adamixer-tiny-6', 'deqdet-tiny w/o RAP', 'deqdet-tiny w/o RAG (rag=1)'],
                                       **({'train_images': a.train_images} if a.train_images else {}))
     elif a.what == 'memory': memory(a.sizes, a.batch, a.iters, a.names or ['adamixer-tiny-6', 'deqdet-tiny', 'deqdet-tiny, all graphs at once'])
     elif a.what == 'memory-one': print(json.dumps(memory_one(a.name, a.size, a.batch, a.iters)))
+    elif a.what == 'paper-memory': paper_memory(a.size or 800, a.width, a.out)
+    elif a.what == 'paper-memory-one': print(json.dumps(paper_memory_one(a.name, a.size or 800, a.width, a.decoder_only)))
     else: ddp_check()

@@ -55,6 +55,7 @@ class TrainRecipe:
     batch_size:int=2 # images per process
     min_size:int=800 # shortest side (evaluation; largest training scale)
     max_size:int=1333 # cap on the longest side
+    augment:str='detr' # training augmentation, a key of `qdetlit.datasets.AUGMENTATIONS`
 
 def detr_lr_mults(cfg:DETRConfig)->dict:
     "DETR's backbone multiplier, read from a DETR-family config's `lr_backbone / lr`."
@@ -63,11 +64,11 @@ def detr_lr_mults(cfg:DETRConfig)->dict:
 # %% ../nbs/api/18_zoo.ipynb #f7103af0
 def _tiny_recipe(lr:float, lr_mults:dict, wd_mults:dict|None=None)->TrainRecipe:
     return TrainRecipe(lr=lr, lr_mults=lr_mults, wd_mults=wd_mults or {}, clip_max_norm=1.0, epochs=12, schedule='cosine', warmup_steps=20,
-                       batch_size=8, min_size=96, max_size=144)
+                       batch_size=8, min_size=96, max_size=144, augment='multiscale')
 
 def _mmdet_recipe(lr:float, clip:float)->TrainRecipe:
-    "The mmdetection 1x schedule (12 epochs, steps after 8 and 11, 500 warm-up steps, 2 images per GPU) with AdamW at `lr`."
-    return TrainRecipe(lr, {}, clip_max_norm=clip, epochs=12, lr_drop=(8, 11), warmup_steps=500, batch_size=2)
+    "The mmdetection 1x schedule (12 epochs, steps after 8 and 11, 500 warm-up steps, 2 images per GPU, single scale + flip) with AdamW at `lr`."
+    return TrainRecipe(lr, {}, clip_max_norm=clip, epochs=12, lr_drop=(8, 11), warmup_steps=500, batch_size=2, augment='single')
 
 # %% ../nbs/api/18_zoo.ipynb #04e4f228
 MODELS = {  # the query-based detectors
@@ -79,7 +80,7 @@ MODELS = {  # the query-based detectors
     'deformable-detr-r50': (DeformableDETRConfig(), TrainRecipe(DEFORMABLE_LR['lr'], DEFORMABLE_LR_MULTS, epochs=50, lr_drop=(40,), batch_size=4)),
     'adamixer-tiny': (ADAMIXER_TINY, _tiny_recipe(1e-3, {})),
     'adamixer-r50': (AdaMixerConfig(), TrainRecipe(AdaMixerConfig().lr, {}, clip_max_norm=AdaMixerConfig().clip_max_norm, epochs=12,
-                                                    lr_drop=(8, 11), warmup_steps=500, batch_size=2)),
+                                                    lr_drop=(8, 11), warmup_steps=500, batch_size=2, augment='single')),
     'stage-interactor-tiny': (STAGE_INTERACTOR_TINY, _tiny_recipe(1e-3, {})),
     'stage-interactor-r50': (StageInteractorConfig(), _mmdet_recipe(StageInteractorConfig().lr, StageInteractorConfig().clip_max_norm)),
     'sd-detr-tiny': (SD_DETR_TINY, _tiny_recipe(5e-4, {})),
@@ -88,7 +89,7 @@ MODELS = {  # the query-based detectors
     'deqdet-r50': (DEQDetConfig(), TrainRecipe(DEQDetConfig().lr, {'decoder.': DEQDetConfig().decoder_lr_mult},
                                                 wd_mults={'decoder.': DEQDetConfig().decoder_wd_mult},
                                                 weight_decay=DEQDetConfig().weight_decay, clip_max_norm=DEQDetConfig().clip_max_norm,
-                                                epochs=12, lr_drop=(8, 11), warmup_steps=500, batch_size=2)),
+                                                epochs=12, lr_drop=(8, 11), warmup_steps=500, batch_size=2, augment='single')),
 }
 
 # %% ../nbs/api/18_zoo.ipynb #61c9fc01
