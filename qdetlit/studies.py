@@ -205,13 +205,14 @@ def memory_table(path)->str:
 def verdict_line(study:str, # a key of `STUDIES`
                  folder, # the results folder (`results/` at the repository root)
                  link:str='../explanations/05_results.ipynb', # where the full study is rendered
+                 variant:str|None=None, # the variant to report; default: the one standing for the paper's full method
                 )->str:
-    "The two-line summary a paper notebook shows: the measured verdict of the paper's full method, with its interval."
-    S = STUDIES[study]
+    "The two-line summary a paper notebook shows: the measured verdict of one variant (the paper's full method), with its interval."
+    S = STUDIES[study]; v = variant or S['full']
     rows = {r['variant']: r for r in study_rows(load_runs(folder), study)}
     more = f"Every variant, the paper's numbers, the setup and the command that reproduces them: [results page]({link})."
-    r = rows.get(S['full'])
+    r = rows.get(v)
     if r is None or S['baseline'] not in rows: return f"**Verdict at teaching scale:** not measured yet. {more}"
     n, m, lo, hi = r['diff']
-    return (f"**Verdict at teaching scale** (Shapes, {n} paired seeds): {r['verdict']}: *{S['full']}* {fmt(100 * m, '+.1f')} AP points "
-            f"[{fmt(100 * lo, '+.1f')}, {fmt(100 * hi, '+.1f')}] over *{S['baseline']}* (the paper: {paper_delta(S, S['full'])} on COCO).  \n{more}")
+    return (f"**Verdict at teaching scale** (Shapes, {n} paired seeds): {r['verdict']}: *{v}* {fmt(100 * m, '+.1f')} AP points "
+            f"[{fmt(100 * lo, '+.1f')}, {fmt(100 * hi, '+.1f')}] over *{S['baseline']}* (the paper: {paper_delta(S, v) or 'no number'} on COCO).  \n{more}")
