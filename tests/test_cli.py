@@ -361,3 +361,114 @@ def test_predict_weights_errors(tmp_path):
     one_line(qd('predict', '--weights', str(tmp_path / 'nowhere'), str(img), '--out', str(tmp_path / 'o')), 'predict', 'nowhere')
     r = qd('predict', '--weights', 'x', '--ckpt', 'y', str(img), '--out', str(tmp_path / 'o'))
     assert r.returncode == 2 and 'not allowed with argument' in r.stderr
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Published weights in `eval --weights` (labels mapped by class name), `train --init` and `train --backbone-weights`
+
+BCCD_NAMES = {0: 'Platelets', 1: 'RBC', 2: 'WBC'}
+
+def small_detr(folder:Path, id2label=BCCD_NAMES, rbc_box=False)->Path:
+    "A small random transformers DETR (ResNet-18 in transformers' layout, d=32, 1 query) written by save_pretrained."
+    transformers = pytest.importorskip('transformers')
+    import torch
+    transformers.logging.set_verbosity_error()
+    torch.manual_seed(0)
+    rc = transformers.ResNetConfig(depths=[2, 2, 2, 2], layer_type='basic', hidden_sizes=[64, 128, 256, 512], out_features=['stage4'])
+    cfg = transformers.DetrConfig(use_timm_backbone=False, backbone_config=rc, d_model=32, encoder_layers=1, decoder_layers=1,
+                                  encoder_attention_heads=2, decoder_attention_heads=2, encoder_ffn_dim=64, decoder_ffn_dim=64,
+                                  num_queries=1, num_labels=len(id2label), id2label=id2label)
+    hf = transformers.DetrForObjectDetection(cfg).eval()
+    if rbc_box:  # every image: one 'RBC' detection (score ~1) covering the whole image, whatever the features
+        with torch.no_grad():
+            c, b = hf.class_labels_classifier, hf.bbox_predictor.layers[-1]
+            c.weight.zero_(); c.bias.zero_(); c.bias[list(id2label.values()).index('RBC')] = 12.
+            b.weight.zero_(); b.bias.copy_(torch.tensor([0., 0., 12., 12.]))
+    hf.save_pretrained(folder)
+    return folder
+
+def full_box_data(root:Path, cats)->Path:
+    "Train/val splits whose every image has one box covering it, of category 'RBC'."
+    for split, n in (('train', 4), ('val', 3)):
+        ann = write_split(root, split, n, cats=cats)
+        rbc = next(c['id'] for c in cats if c['name'] == 'RBC')
+        edit_json(ann, lambda d: d.update(annotations=[dict(id=i + 1, image_id=im['id'], category_id=rbc, bbox=[0, 0, 96, 80], area=96 * 80,
+                                                               iscrowd=0) for i, im in enumerate(d['images'])]))
+    return root
+
+def test_eval_weights_maps_labels_by_name(tmp_path):
+    w = small_detr(tmp_path / 'hf', rbc_box=True)
+    # the data numbers its categories otherwise: 'RBC' is label 1 of the weights, category id 7 and label 1 of 2 here
+    data = full_box_data(tmp_path / 'd', [dict(id=3, name='Platelets'), dict(id=7, name='RBC')])
+    before = snapshot(w, data)
+    p = qd('eval', '--weights', w, '--data', spec(data), '--out', tmp_path / 'e.json', '--device', 'cpu')
+    assert p.returncode == 0, p.stderr[-2000:]
+    m = json.loads((tmp_path / 'e.json').read_text())
+    assert m['weights'] == str(w) and m['images'] == 3 and m['AP'] == pytest.approx(1.0) and m['per_class_AP']['RBC'] == pytest.approx(1.0), m
+    assert "the data's 2 classes are labels [0, 1] of the weights' 3" in p.stdout
+    assert snapshot(w, data) == before
+    # the same category names with the ids swapped: still 'RBC'
+    swapped = full_box_data(tmp_path / 's', [dict(id=1, name='RBC'), dict(id=2, name='WBC')])
+    p = qd('eval', '--weights', w, '--data', spec(swapped), '--out', tmp_path / 's.json', '--device', 'cpu')
+    assert p.returncode == 0 and json.loads((tmp_path / 's.json').read_text())['AP'] == pytest.approx(1.0), p.stderr[-2000:]
+
+def test_eval_weights_errors(tmp_path, data):
+    w = small_detr(tmp_path / 'hf')
+    one_line(qd('eval', '--weights', w, '--data', spec(data), '--out', tmp_path / 'e.json', '--device', 'cpu'),
+             'eval', f"--weights {w} have no class named 'a $x', '$b'", "'Platelets', 'RBC', 'WBC'")
+    one_line(qd('eval', '--weights', w, '--data', spec(data)), 'eval', 'eval --weights needs --out FILE.json')
+    one_line(qd('eval', '--weights', w, '--out', tmp_path / 'e.json'), 'eval', 'eval --weights needs --data')
+    one_line(qd('eval', '--ckpt', 'x.pth', '--model', 'detr'), 'eval', '--model names the family of an official .pth')
+    r = qd('eval', '--weights', w, '--ckpt', 'x.pth')
+    assert r.returncode == 2 and 'not allowed with argument' in r.stderr and len(r.stderr.strip().splitlines()) == 1
+    assert not (tmp_path / 'e.json').exists()
+
+def test_train_init_from_weights(tmp_path, data):
+    import torch
+    from qdetlit.pretrained import from_transformers
+    w = small_detr(tmp_path / 'hf')
+    out = tmp_path / 'r'
+    p = qd('train', '--init', w, '--data', spec(data), '--out', out, *TINY[2:])
+    assert p.returncode == 0, p.stderr[-3000:]
+    assert f'qdetlit train: --init {w}: classification head re-initialised: the weights have 3 classes, the data 2' in p.stdout, p.stdout
+    conf = json.loads((out / 'config.json').read_text())
+    assert conf['settings']['init'] == str(w) and conf['settings']['model'] == 'detr-r50'
+    assert (conf['model_config']['family'], conf['model_config']['hidden_dim'], conf['model_config']['num_classes']) == ('detr', 32, 2)
+    ck = torch.load(out / 'last.pth', weights_only=False)['model']
+    ref = from_transformers(w).model.state_dict()
+    assert torch.equal(ck['input.backbone.body.conv1.weight'], ref['input.backbone.body.conv1.weight'])  # the frozen stem: as loaded
+    assert ck['class_embed.weight'].shape == (3, 32) and ref['class_embed.weight'].shape == (4, 32)
+    before = snapshot(out)
+    p = qd('train', '--resume', out, '--device', 'cpu')   # resuming needs neither the weights nor their classes again
+    assert p.returncode == 0 and 'nothing to train' in p.stdout, p.stderr[-2000:]
+    assert snapshot(out) == before
+
+def test_train_init_and_backbone_errors(tmp_path, data):
+    w = small_detr(tmp_path / 'hf')
+    d = ['--data', spec(data), '--device', 'cpu']
+    cases = [(['--init', w, '--model', 'deformable-detr-r50', '--out', tmp_path / 'a'], f'--model deformable-detr-r50 disagrees with --init {w}, which holds detr weights'),
+             (['--init', w, '--model', 'detr-tiny', '--out', tmp_path / 'b'], '--model must be one of detr-r50, conditional-detr-r50, deformable-detr-r50'),
+             (['--init', tmp_path / 'nothing', '--out', tmp_path / 'c'], 'nothing'),
+             (['--backbone-weights', tmp_path / 'r50.pth', '--model', 'adamixer-tiny', '--out', tmp_path / 'e'], 'adamixer-tiny has the tiny CPU backbone'),
+             (['--backbone-weights', tmp_path / 'r50.pth', '--model', 'detr-r50', '--out', tmp_path / 'f'],
+              f'--backbone-weights {tmp_path / "r50.pth"}: file not found; download torchvision\'s ImageNet ResNet-50 (ResNet50_Weights.IMAGENET1K_V1) from https://download.pytorch.org/models/resnet50-0676ba61.pth')]
+    (tmp_path / 'official.pth').write_bytes(b'x')
+    cases.append((['--init', tmp_path / 'official.pth', '--out', tmp_path / 'g'], '--model detr-r50 or --model deformable-detr-r50'))
+    for args, msg in cases: one_line(qd('train', *args, *d), 'train', msg)
+    r = qd('train', '--init', w, '--backbone-weights', 'x.pth', *d)
+    assert r.returncode == 2 and 'not allowed with argument' in r.stderr
+    assert sorted(f.name for f in tmp_path.iterdir()) == ['hf', 'official.pth']  # no run folder left behind
+
+def test_train_backbone_weights(tmp_path, data):
+    import torch, torchvision
+    torch.manual_seed(0)
+    tv = torchvision.models.resnet50(weights=None)
+    torch.save(tv.state_dict(), tmp_path / 'r50.pth')
+    out = tmp_path / 'r'
+    p = qd('train', '--model', 'detr-r50', '--backbone-weights', tmp_path / 'r50.pth', '--data', spec(data), '--out', out, *TINY[2:])
+    assert p.returncode == 0, p.stderr[-3000:]
+    assert f'ResNet-50 backbone from {tmp_path / "r50.pth"} (torchvision names): 265 tensors loaded, 55 dropped' in p.stdout, p.stdout
+    assert json.loads((out / 'config.json').read_text())['settings']['backbone_weights'] == str(tmp_path / 'r50.pth')
+    ck = torch.load(out / 'last.pth', weights_only=False)['model']
+    for k in ('conv1.weight', 'layer1.0.conv1.weight', 'layer1.2.bn3.running_var'):  # frozen: as in the file
+        assert torch.equal(ck[f'input.backbone.body.{k}'], tv.state_dict()[k]), k
