@@ -335,7 +335,8 @@ def train(args):
         info = _setup(args.device)
         pub = _init_weights(args) if S is None and args.init else None
         S = S or train_settings(args, pub and pub.family.replace('_', '-') + '-r50'); r = zoo.TrainRecipe(**S['recipe'])
-        tr = load_split(S['data'], 'train', True, r.min_size, r.max_size, S['train_images'])
+        aug = 'multiscale' if S['data'] == 'shapes' and r.augment == 'detr' else r.augment   # no crops on Shapes' small images
+        tr = load_split(S['data'], 'train', True, r.min_size, r.max_size, S['train_images'], augment=aug)
         va = load_split(S['val_data'] or S['data'], 'val', False, r.min_size, r.max_size, S['val_images'])
         cfg = _model_config(S, out, ck, pub, len(tr.classes))
         notes, build = _builder(cfg, S, pub, tr.classes, ck is None)

@@ -379,7 +379,8 @@ def write_history(self:Learner):
     "Write `history.json`, `history.csv`, `steps.csv` and `curves.png` to `out_dir` (rank 0)."
     if not (self.is_main and self.out_dir is not None): return
     self.out_dir.mkdir(parents=True, exist_ok=True)
-    (self.out_dir / 'history.json').write_text(json.dumps(dict(epochs=self.history, steps=self.step_log), indent=1))
+    tmp = self.out_dir / '.history.json.tmp'   # written, then renamed: never read half-written
+    tmp.write_text(json.dumps(dict(epochs=self.history, steps=self.step_log), indent=1)); os.replace(tmp, self.out_dir / 'history.json')
     for name, rows in (('history.csv', self.history), ('steps.csv', self.step_log)):
         rows = [{k: v for k, v in r.items() if not isinstance(v, dict)} for r in rows]
         cols = list(dict.fromkeys(k for r in rows for k in r))
@@ -426,9 +427,9 @@ def fit(self:Learner, stop_after:int|None=None, # stop after this epoch (as if t
         self.history.append(rec); self.epoch = epoch + 1
         improved = self.monitor in rec and (self.best is None or rec[self.monitor] > self.best)
         if improved: self.best = rec[self.monitor]
+        self.write_history()   # before the checkpoint: whoever sees the new last.pth finds the history of its epochs
         self.save('last.pth')
         if improved and self.is_main and self.out_dir is not None:  # copy, then rename: atomic too
             shutil.copyfile(self.out_dir / 'last.pth', self.out_dir / '.best.pth.tmp'); os.replace(self.out_dir / '.best.pth.tmp', self.out_dir / 'best.pth')
-        self.write_history()
         if mb is not None: mb.write(', '.join(f'{k} {v:.4f}' for k, v in rec.items() if isinstance(v, float) and (k in ('train_loss', 'AP', 'AP50'))) + f' (epoch {epoch + 1}/{self.epochs})')
     return self.history
