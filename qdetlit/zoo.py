@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from torch import nn
 from .detr import DETRConfig, DETR_TINY, build_detr
 from .conditional_detr import ConditionalDETRConfig, CONDITIONAL_DETR_TINY, build_conditional_detr
+from .dab_detr import DABDETRConfig, DAB_DETR_TINY, build_dab_detr
 from .deformable_detr import DeformableDETRConfig, DEFORMABLE_DETR_TINY, DEFORMABLE_LR, DEFORMABLE_LR_MULTS, build_deformable_detr
 from .adamixer import AdaMixerConfig, ADAMIXER_TINY, build_adamixer
 from .stage_interactor import StageInteractorConfig, STAGE_INTERACTOR_TINY, build_stage_interactor
@@ -27,6 +28,7 @@ from .co_detr import CoDETRConfig, CO_DETR_TINY, build_co_detr
 
 # %% ../nbs/api/18_zoo.ipynb #15d35353
 FAMILIES = {'detr': (DETRConfig, build_detr), 'conditional_detr': (ConditionalDETRConfig, build_conditional_detr),
+            'dab_detr': (DABDETRConfig, build_dab_detr),
             'deformable_detr': (DeformableDETRConfig, build_deformable_detr), 'adamixer': (AdaMixerConfig, build_adamixer),
             'stage_interactor': (StageInteractorConfig, build_stage_interactor), 'sd_detr': (SDDETRConfig, build_sd_detr),
             'deqdet': (DEQDetConfig, build_deqdet), 'gfl': (GFLConfig, build_gfl), 'salt': (SALTConfig, build_salt),
@@ -76,6 +78,8 @@ MODELS = {  # the query-based detectors
     'detr-r50': (DETRConfig(), TrainRecipe(1e-4, detr_lr_mults(DETRConfig()), epochs=500, lr_drop=(400,), batch_size=4)),
     'conditional-detr-tiny': (CONDITIONAL_DETR_TINY, _tiny_recipe(5e-4, {})),
     'conditional-detr-r50': (ConditionalDETRConfig(), TrainRecipe(1e-4, detr_lr_mults(ConditionalDETRConfig()), epochs=50, lr_drop=(40,))),
+    'dab-detr-tiny': (DAB_DETR_TINY, _tiny_recipe(5e-4, {})),
+    'dab-detr-r50': (DABDETRConfig(), TrainRecipe(1e-4, detr_lr_mults(DABDETRConfig()), epochs=50, lr_drop=(40,))),
     'deformable-detr-tiny': (DEFORMABLE_DETR_TINY, _tiny_recipe(1e-3, {k: v for k, v in DEFORMABLE_LR_MULTS.items() if k != 'backbone.backbone.'})),
     'deformable-detr-r50': (DeformableDETRConfig(), TrainRecipe(DEFORMABLE_LR['lr'], DEFORMABLE_LR_MULTS, epochs=50, lr_drop=(40,), batch_size=4)),
     'adamixer-tiny': (ADAMIXER_TINY, _tiny_recipe(1e-3, {})),
