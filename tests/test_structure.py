@@ -23,7 +23,7 @@ LAYERS = [
     ['detr', 'conditional_detr', 'dab_detr', 'deformable_detr', 'task_aware_queries', 'sd_detr', 'adamixer', 'stage_interactor', 'deq',
      'dense', 'gfl', 'dense_heads', 'rcnn', 'salt', 'co_detr'],  # the models
     ['learner'],
-    ['zoo', 'pretrained', 'studies'],
+    ['zoo', 'pretrained', 'official', 'studies'],
     ['cli'],
 ]
 LEAVES = {'testing', 'exercises'}  # may import anything; no qdetlit module may import them
