@@ -221,12 +221,13 @@ class FPN(nn.Module):
                  extra:str|None=None, # None, 'p6p7' (two stride-2 3x3 convs) or 'maxpool' (P6 = P5 subsampled)
                  extra_from:str='p5', # source of P6 for 'p6p7': 'p5' (FCOS/ATSS/GFL) or 'c5' (RetinaNet)
                  norm_layer=None, # optional norm after each conv (torchvision's argument)
+                 relu_before_extra:bool=True, # P7 = conv(ReLU(P6)) (torchvision; mmdet's FCOS); False: conv(P6) (mmdet's ATSS, GFL)
                 ):
         super().__init__()
         if len(in_channels) != len(in_strides): raise ValueError(f"in_channels {in_channels} and in_strides {in_strides} differ in length")
         if extra == 'p6p7':
             if extra_from not in ('p5', 'c5'): raise ValueError(f"extra_from must be 'p5' or 'c5', got {extra_from!r}")
-            block = LastLevelP6P7(out_channels if extra_from == 'p5' else in_channels[-1], out_channels)
+            block = (LastLevelP6P7 if relu_before_extra else _P6P7)(out_channels if extra_from == 'p5' else in_channels[-1], out_channels)
             block.use_P5 = extra_from == 'p5'
         elif extra == 'maxpool': block = LastLevelMaxPool()
         elif extra is None: block = None
@@ -240,6 +241,12 @@ class FPN(nn.Module):
                )->list: # [B,d,h_l,w_l] per output level (inputs, then extra levels)
         _check_feats(feats, self.in_channels, type(self).__name__)
         return list(self.fpn(OrderedDict((str(i), f) for i, f in enumerate(feats))).values())
+
+class _P6P7(LastLevelP6P7):
+    "torchvision's P6/P7 block without the ReLU between P6 and P7 (mmdetection's FPN without `relu_before_extra_convs`)."
+    def forward(self, p, c, names):
+        p6 = self.p6(p[-1] if self.use_P5 else c[-1])
+        return p + [p6, self.p7(p6)], names + ['p6', 'p7']
 
 def _check_feats(feats, channels, who):
     if len(feats) != len(channels): raise ValueError(f"{who} expects {len(channels)} levels, got {len(feats)}")

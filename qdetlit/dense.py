@@ -54,10 +54,12 @@ def dense_neck(backbone:str='resnet50', # `build_backbone` name: 'resnet18|34|50
                levels:Sequence[int]=(3, 4, 5), # backbone levels fed to the FPN (C3..C5)
                extra:str|None='p6p7', # 'p6p7' (P6, P7 from P5), 'maxpool' or None (see `FPN`)
                backbone_kwargs:dict|None=None, # passed to `build_backbone` (weights, frozen_stages, ...)
+               relu_before_extra:bool=True, # P7 from ReLU(P6) (mmdet's FCOS) or from P6 (mmdet's ATSS, GFL; see `FPN`)
               )->BackboneWithNeck: # (images, mask) -> (feats [B,d,h_l,w_l] per level, masks [B,h_l,w_l])
     "Backbone + FPN for dense heads; the default is P3..P7 (strides 8..128) of the GFL/ATSS/FCOS configs."
     body = build_backbone(backbone, levels=tuple(levels), **(backbone_kwargs or {}))
-    return BackboneWithNeck(body, FPN(body.channels, body.strides, out_channels, extra=extra, extra_from='p5'))
+    return BackboneWithNeck(body, FPN(body.channels, body.strides, out_channels, extra=extra, extra_from='p5',
+                                         relu_before_extra=relu_before_extra))
 
 # %% ../nbs/api/14a_dense.ipynb #66af7f1e
 def flatten_levels(maps:Sequence[Tensor], # per level [B,C,H_l,W_l]

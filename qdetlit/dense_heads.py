@@ -272,6 +272,9 @@ class DenseConfig:
     backbone:str = 'resnet50' # `build_backbone` name
     backbone_kwargs:dict = field(default_factory=dict) # e.g. weights='r50.pth', frozen_stages=1
     num_classes:int = 80
+    levels:tuple = (3, 4, 5) # backbone levels fed to the FPN
+    extra:str|None = 'p6p7' # extra FPN levels (P6, P7 from P5)
+    relu_before_extra:bool = False # mmdet's ATSS neck: P7 = conv(P6) (FCOS: True)
     out_channels:int = 256 # FPN channels
     feat_channels:int = 256 # tower channels
     stacked_convs:int = 4 # convs per tower
@@ -302,13 +305,16 @@ class FCOSConfig(DenseConfig):
     center_sample_radius:float = 1.5
     norm_on_bbox:bool = True
     centerness_on_reg:bool = True
+    relu_before_extra:bool = True # the FCOS config's relu_before_extra_convs
 
-ATSS_TINY = ATSSConfig(backbone='tiny', num_classes=9, out_channels=64, feat_channels=64, stacked_convs=2, gn_groups=16)
-FCOS_TINY = FCOSConfig(backbone='tiny', num_classes=9, out_channels=64, feat_channels=64, stacked_convs=2, gn_groups=16)
+_TINY_NECK = dict(backbone='tiny', levels=(2, 3, 4, 5), extra=None)   # GFL_TINY's neck: strides 4-32 for ~100 px images
+ATSS_TINY = ATSSConfig(**_TINY_NECK, num_classes=9, out_channels=64, feat_channels=64, stacked_convs=2, gn_groups=16, octave_base_scale=4)
+FCOS_TINY = FCOSConfig(**_TINY_NECK, num_classes=9, out_channels=64, feat_channels=64, stacked_convs=2, gn_groups=16,
+                       regress_ranges=((-1, 32), (32, 64), (64, 128), (128, 1e8)))   # mmdet's rule: up to 8 strides per level
 
 # %% ../nbs/api/14b_dense_heads.ipynb #3795a8a9
 def _dense_detector(cfg, head_cls, **head_kwargs)->tuple:
-    neck = dense_neck(cfg.backbone, cfg.out_channels, backbone_kwargs=cfg.backbone_kwargs)
+    neck = dense_neck(cfg.backbone, cfg.out_channels, cfg.levels, cfg.extra, cfg.backbone_kwargs, cfg.relu_before_extra)
     head = head_cls(cfg.num_classes, cfg.out_channels, cfg.feat_channels, cfg.stacked_convs, neck.strides, cfg.gn_groups,
                     focal_alpha=cfg.focal_alpha, focal_gamma=cfg.focal_gamma, cls_weight=cfg.cls_weight,
                     bbox_weight=cfg.bbox_weight, centerness_weight=cfg.centerness_weight, **head_kwargs)

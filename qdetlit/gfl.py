@@ -167,6 +167,7 @@ class GFLConfig:
     backbone_kwargs:dict = field(default_factory=dict) # e.g. weights='r50.pth', frozen_stages=1
     levels:tuple = (3, 4, 5) # backbone levels fed to the FPN
     extra:str|None = 'p6p7' # extra FPN levels ('p6p7': P6, P7 from P5)
+    relu_before_extra:bool = False # mmdet's GFL neck: P7 = conv(P6), no ReLU (`FPN`)
     hidden_dim:int = 256 # FPN channels
     feat_channels:int = 256 # tower channels
     stacked_convs:int = 4
@@ -196,7 +197,7 @@ GFLV2_TINY = replace(GFL_TINY, v2=True)
 def gfl_parts(cfg:GFLConfig, # a GFL-family config (`GFLConfig` or a subclass such as `SALTConfig`)
              )->tuple: # (neck, {'loss_cls', 'loss_bbox', 'loss_dfl'} weights, postprocess)
     "The neck, the GFL loss weights and the `DensePostProcess` of a GFL-family config."
-    neck = dense_neck(cfg.backbone, cfg.hidden_dim, cfg.levels, cfg.extra, cfg.backbone_kwargs)
+    neck = dense_neck(cfg.backbone, cfg.hidden_dim, cfg.levels, cfg.extra, cfg.backbone_kwargs, cfg.relu_before_extra)
     weights = {'loss_cls': cfg.cls_loss_coef, 'loss_bbox': cfg.bbox_loss_coef, 'loss_dfl': cfg.dfl_loss_coef}
     return neck, weights, DensePostProcess(cfg.score_thr, cfg.nms_iou, cfg.max_det, cfg.nms_pre)
 
