@@ -42,3 +42,13 @@ def test_deq_runs_record_the_steps_curve_and_share_the_baseline(tmp_path):
     (tmp_path/'stage_interactor'/'adamixer-tiny-6'/'seed0.json').write_text('{}')
     r = _run('run', 'deq', '--variants', 'adamixer-tiny-6', '--seeds', '0', out=tmp_path)
     assert '0 run(s) to do, 1 already done' in r.stdout, r.stdout
+
+def test_paper_notebooks_render_their_verdict_from_the_results():
+    "Each paper notebook states its verdict through qdetlit.studies.verdict_line (read from results/), never typed by hand."
+    want = {'11a_stage_interactor': "'stage_interactor'", '12_sd_detr': "'sd_detr'", '13_deq': "'deq'", '15_salt': "'salt'",
+            '16_co_detr': "'co_detr'", '14d_gfl': "'salt', '../../results', variant='gfl-tiny'"}
+    for nb, args in want.items():
+        cells = json.loads((ROOT/'nbs'/'api'/f'{nb}.ipynb').read_text())['cells']
+        src = [''.join(c['source']) for c in cells]
+        assert any(c['cell_type'] == 'code' and f"verdict_line({args}" in s for c, s in zip(cells, src)), nb
+        assert not any('Verdict at teaching scale' in s for c, s in zip(cells, src) if c['cell_type'] == 'markdown'), nb
