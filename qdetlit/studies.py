@@ -99,7 +99,9 @@ def verdict(low:float, high:float, paper_sign:int=1)->str:
     return 'same direction as the paper' if (low > 0) == (paper_sign > 0) else 'opposite'
 
 # %% ../nbs/api/23_studies.ipynb #484b6943
-def fmt(x, spec='.3f'): return '—' if x is None or (isinstance(x, float) and math.isnan(x)) else format(x, spec)
+def fmt(x, spec='.3f')->str:
+    "`x` formatted with `spec`, or a dash when it is missing (None or NaN)."
+    return '—' if x is None or (isinstance(x, float) and math.isnan(x)) else format(x, spec)
 
 def study_rows(runs:list, study:str, metric=lambda r: r['coco']['AP'])->list:
     "Per variant of `study` (baseline first): variant, n seeds, mean, std, paired (n, mean, low, high), verdict."
