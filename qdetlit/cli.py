@@ -5,15 +5,16 @@
 # %% auto #0
 __all__ = ['MODEL_NAMES', 'DEFAULT_MODEL', 'DATASET_NAMES', 'SHAPES_IMAGES', 'INIT_MODELS', 'OFFICIAL_FAMILIES', 'IMAGENET_R50',
            'RUN_FILES', 'IMG_SIZES', 'DATA_HELP', 'WEIGHTS_HELP', 'COMMANDS', 'CliError', 'user_message',
-           'build_parser', 'resume_settings', 'train_settings', 'predict_batch', 'save_samples', 'print_metrics',
-           'train', 'run_train', 'load_model', 'evaluate', 'shown', 'output_names', 'load_weights', 'predict', 'main']
+           'build_parser', 'resume_settings', 'train_settings', 'cpu_threads', 'predict_batch', 'save_samples',
+           'print_metrics', 'train', 'run_train', 'load_model', 'evaluate', 'shown', 'output_names', 'load_weights',
+           'predict', 'main']
 
 # %% ../nbs/api/19_cli.ipynb #d7602cd2
 import argparse, dataclasses, errno, json, os, re, shutil, sys, tempfile, time, warnings
 from pathlib import Path
 
 # %% ../nbs/api/19_cli.ipynb #f444433b
-MODEL_NAMES = ('detr-tiny', 'detr-r50', 'conditional-detr-tiny', 'conditional-detr-r50', 'deformable-detr-tiny', 'deformable-detr-r50',
+MODEL_NAMES = ('detr-tiny', 'detr-r50', 'conditional-detr-tiny', 'conditional-detr-r50', 'dab-detr-tiny', 'dab-detr-r50', 'deformable-detr-tiny', 'deformable-detr-r50',
                'adamixer-tiny', 'adamixer-r50', 'stage-interactor-tiny', 'stage-interactor-r50', 'sd-detr-tiny', 'sd-detr-r50',
                'deqdet-tiny', 'deqdet-r50', 'gfl-tiny', 'gflv2-tiny', 'gfl-r50', 'gflv2-r50', 'salt-tiny', 'salt-r50', 'atss-tiny',
                'atss-r50', 'fcos-tiny', 'fcos-r50', 'faster-rcnn-tiny', 'faster-rcnn-r50', 'co-detr-tiny', 'co-detr-r50')  # `zoo.list_models()`
@@ -137,6 +138,8 @@ def _add_train(sub):
 def _add_common(p):
     p.add_argument('--device', type=_device, help="cpu, cuda or cuda:N (default: cuda if available)")
     p.add_argument('--workers', type=_int_from(0), default=0, help='DataLoader worker processes (default: 0)')
+    p.add_argument('--threads', type=_int_from(1), help='CPU threads per process (default: OMP_NUM_THREADS if set, else the cores '
+                   'the current load leaves free, at least 1; see cpu_threads)')
 
 WEIGHTS_HELP = ('published weights: a folder written by save_pretrained (transformers DETR, Conditional DETR, Deformable DETR), '
                 'hf:OWNER/NAME (downloaded once with huggingface_hub), or an official facebookresearch/detr or Deformable-DETR .pth with --model')
@@ -256,11 +259,24 @@ def _check_device(device:str|None):
     n = torch.cuda.device_count()
     if ':' in device and int(device.split(':')[1]) >= n: raise CliError(f"--device {device}: this machine has {n} GPU(s), cuda:0 to cuda:{n - 1}")
 
-def _setup(device:str|None):
-    "`setup_distributed` with `--device` checked, and kept as given (cuda:N) in a single process."
+def cpu_threads(requested:int|None=None, # --threads
+                cores:int|None=None, load:float|None=None, # default: this process's CPUs and the 1-minute load average
+                env:dict|None=None, # default: os.environ
+               )->int: # intra-op threads for torch
+    "`requested`, else OMP_NUM_THREADS, else the CPUs the machine's current load leaves free (at least 1)."
+    env = os.environ if env is None else env
+    if requested: return requested
+    if env.get('OMP_NUM_THREADS', '').isdigit() and int(env['OMP_NUM_THREADS']) > 0: return int(env['OMP_NUM_THREADS'])
+    cores = cores or len(os.sched_getaffinity(0)) if hasattr(os, 'sched_getaffinity') else (cores or os.cpu_count() or 1)
+    load = os.getloadavg()[0] if load is None else load
+    return max(1, min(cores, round(cores - load)))
+
+def _setup(device:str|None, threads:int|None=None):
+    "`setup_distributed` with `--device` checked, and kept as given (cuda:N) in a single process; CPU threads by `cpu_threads`."
     import torch
     from qdetlit.learner import setup_distributed
     _check_device(device)
+    torch.set_num_threads(cpu_threads(threads))
     info = setup_distributed(device=device)
     if device and info.world_size == 1 and str(info.device) != device:
         info = info._replace(device=torch.device(device))
@@ -332,7 +348,7 @@ def train(args):
     try:
         from qdetlit import zoo
         from qdetlit.datasets import load_split
-        info = _setup(args.device)
+        info = _setup(args.device, args.threads)
         pub = _init_weights(args) if S is None and args.init else None
         S = S or train_settings(args, pub and pub.family.replace('_', '-') + '-r50'); r = zoo.TrainRecipe(**S['recipe'])
         aug = 'multiscale' if S['data'] == 'shapes' and r.augment == 'detr' else r.augment   # no crops on Shapes' small images
@@ -466,7 +482,7 @@ def evaluate(args)->dict:
     from qdetlit.datasets import load_split
     from qdetlit.learner import Learner, cleanup_distributed
     from qdetlit.pretrained import Relabel, class_map
-    info = _setup(args.device)
+    info = _setup(args.device, args.threads)
     if args.weights:  # COCO-trained: 800-1333 px; the weights' labels are mapped to the data's by class name
         pub = load_weights(args.weights, args.model, info.device)
         model, crit, post, data, n = pub.model, nn.Module(), pub.postprocess, args.data, args.images  # evaluation needs no criterion
@@ -547,7 +563,7 @@ def predict(args)->list:
     out = Path(args.out); _writable_dir(out, '--out')
     from qdetlit.transforms import make_transforms
     from qdetlit.visualize import save_figure, show_boxes
-    device = _setup(args.device).device
+    device = _setup(args.device, args.threads).device
     if args.weights: (model, post, classes, *_), r = load_weights(args.weights, args.model, device), {}  # COCO-trained: 800-1333 px
     else:
         model, _, post, conf = load_model(args.ckpt, device)
