@@ -171,7 +171,10 @@ MMDET_NOT_CONVERTED = {
  'stage-interactor-r50': "MCG-NJU/StageInteractor's stages from the third on generate the channel-mixing matrix with the previous "
                          "stage's generator weight and their own bias (`share_W_dygen`), and carry `subbox_score_list` and "
                          "`Wv_layer_norm`; qdetlit's StageInteractorStage has its own generator and neither module, so no strict map exists",
- 'co-detr-r50': "the Sense-X/Co-DETR layout (CoDeformDETRHead and its ATSS, RPN and RoI auxiliary heads) has no rule table in qdetlit"}
+ 'co-detr-r50': "Sense-X/Co-DETR's released R50 (`co_deformable_detr_r50_1x_coco.py`, `mixed_selection=True`) learns 300 content "
+                "queries, `query_head.query_embedding.weight` [300, 256] (`co_deformable_detr_head.py`, `_init_layers`), which "
+                "`CoDeformableDetrTransformer.forward` (`transformer.py`) decodes in place of the second half of `pos_trans`; "
+                "qdetlit's two-stage DeformableDETR takes its content queries from `pos_trans` and has no such embedding, so no strict map exists"}
 
 def _model(name:str)->MMDetModel:
     if name in MMDET_NOT_CONVERTED: raise ValueError(f"{name!r} cannot be converted: {MMDET_NOT_CONVERTED[name]}")
