@@ -168,9 +168,10 @@ MMDET_MODELS = {'adamixer-r50': MMDetModel('MCG-NJU/AdaMixer', AdaMixerConfig, b
                 'salt-r50': MMDetModel('XavierYoungY/SALT-Net', SALTConfig, build_salt, salt_keys)}
 
 MMDET_NOT_CONVERTED = {
- 'stage-interactor-r50': "MCG-NJU/StageInteractor's stages from the third on generate the channel-mixing matrix with the previous "
-                         "stage's generator weight and their own bias (`share_W_dygen`), and carry `subbox_score_list` and "
-                         "`Wv_layer_norm`; qdetlit's StageInteractorStage has its own generator and neither module, so no strict map exists",
+ 'stage-interactor-r50': "MCG-NJU/StageInteractor's released stage computes what qdetlit's StageInteractorStage does (its `Wv_layer_norm` is "
+                         "our `sampling_mixing.norm`, `subbox_score_list` is a softmax over an axis of size 1, `share_W_dygen` is off), "
+                         "but its gate generators `M_score_list`, `M_score_list_mix_bias`, `S_score_list(2)` order their outputs unlike "
+                         "our `m_gates`, `m_biases`, `s_gates`, and this converter only renames keys",
  'co-detr-r50': "Sense-X/Co-DETR's released R50 (`co_deformable_detr_r50_1x_coco.py`, `mixed_selection=True`) learns 300 content "
                 "queries, `query_head.query_embedding.weight` [300, 256] (`co_deformable_detr_head.py`, `_init_layers`), which "
                 "`CoDeformableDetrTransformer.forward` (`transformer.py`) decodes in place of the second half of `pos_trans`; "
