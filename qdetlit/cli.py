@@ -260,7 +260,7 @@ def _check_device(device:str|None):
     if ':' in device and int(device.split(':')[1]) >= n: raise CliError(f"--device {device}: this machine has {n} GPU(s), cuda:0 to cuda:{n - 1}")
 
 def cpu_threads(requested:int|None=None, # --threads
-                cores:int|None=None, load:float|None=None, # default: this process's CPUs and the 1-minute load average
+                cores:int|None=None, load:float|None=None, # default: this process's CPUs and os.getloadavg()[0]
                 env:dict|None=None, # default: os.environ
                )->int: # intra-op threads for torch
     "`requested`, else OMP_NUM_THREADS, else the CPUs the machine's current load leaves free (at least 1)."

@@ -427,9 +427,9 @@ def fit(self:Learner, stop_after:int|None=None, # stop after this epoch (as if t
         self.history.append(rec); self.epoch = epoch + 1
         improved = self.monitor in rec and (self.best is None or rec[self.monitor] > self.best)
         if improved: self.best = rec[self.monitor]
-        self.write_history()   # before the checkpoint: whoever sees the new last.pth finds the history of its epochs
         self.save('last.pth')
         if improved and self.is_main and self.out_dir is not None:  # copy, then rename: atomic too
             shutil.copyfile(self.out_dir / 'last.pth', self.out_dir / '.best.pth.tmp'); os.replace(self.out_dir / '.best.pth.tmp', self.out_dir / 'best.pth')
+        self.write_history()   # after the checkpoint: whoever sees an epoch in history.json finds its last.pth
         if mb is not None: mb.write(', '.join(f'{k} {v:.4f}' for k, v in rec.items() if isinstance(v, float) and (k in ('train_loss', 'AP', 'AP50'))) + f' (epoch {epoch + 1}/{self.epochs})')
     return self.history

@@ -258,12 +258,17 @@ def test_eval_on_other_classes(run):
 def test_ctrl_c_then_resume(data, tmp_path):
     out = tmp_path / 'r'
     args = ['train', '--data', spec(data), '--out', out, *TINY[:-6], '--epochs', '6', '--eval-every', '6', '--samples', '1', '--device', 'cpu']
+    def epochs_done():   # history.json is written after last.pth: an epoch listed there has its checkpoint
+        try: return len(json.loads((out / 'history.json').read_text())['epochs'])
+        except (OSError, ValueError): return 0
     child = subprocess.Popen(CLI + [str(a) for a in args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=ENV)
     t0 = time.time()
-    while not (out / 'last.pth').exists() and child.poll() is None and time.time() - t0 < 240: time.sleep(0.02)
+    while epochs_done() < 1 and child.poll() is None and time.time() - t0 < 600: time.sleep(0.02)
+    state = f"after {time.time() - t0:.0f} s: exit status {child.poll()}, {epochs_done()} epoch(s) in history.json"
     child.send_signal(signal.SIGINT)
-    _, err = child.communicate(timeout=120)
-    p = subprocess.CompletedProcess(args, child.returncode, '', err)
+    out_, err = child.communicate(timeout=300)
+    p = subprocess.CompletedProcess(args, child.returncode, out_, err)
+    assert p.stderr.strip(), f"no message on stderr ({state}; then exit status {p.returncode}); stdout: {p.stdout[-1500:]}"
     line = p.stderr.strip().splitlines()[-1]
     assert p.returncode == 130 and len(p.stderr.strip().splitlines()) == 1, p.stderr[-2000:]
     assert line.startswith('qdetlit train: interrupted; the last checkpoint is') and f'continue with: qdetlit train --resume {out}' in line
