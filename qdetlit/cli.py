@@ -267,7 +267,7 @@ def cpu_threads(requested:int|None=None, # --threads
     env = os.environ if env is None else env
     if requested: return requested
     if env.get('OMP_NUM_THREADS', '').isdigit() and int(env['OMP_NUM_THREADS']) > 0: return int(env['OMP_NUM_THREADS'])
-    cores = cores or len(os.sched_getaffinity(0)) if hasattr(os, 'sched_getaffinity') else (cores or os.cpu_count() or 1)
+    if cores is None: cores = len(os.sched_getaffinity(0)) if hasattr(os, 'sched_getaffinity') else (os.cpu_count() or 1)
     load = os.getloadavg()[0] if load is None else load
     return max(1, min(cores, round(cores - load)))
 
