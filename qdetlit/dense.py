@@ -70,7 +70,8 @@ def flatten_levels(maps:Sequence[Tensor], # per level [B,C,H_l,W_l]
 def dense_outputs(scores:Sequence[Tensor], # per level [B,K,H_l,W_l] class probabilities (sigmoid applied)
                   boxes:Sequence[Tensor], # per level [B,4,H_l,W_l] xyxy pixels of the padded input
                   mask:Tensor, # [B,H,W] bool, True on padding (the input's mask)
-                 )->dict: # pred_scores [B,A,K], pred_boxes [B,A,4] normalised cxcywh, num_level_priors
+                  score_factors:Sequence[Tensor]|None=None, # per level [B,1,H_l,W_l] factors applied after the threshold (centerness)
+                 )->dict: # pred_scores [B,A,K], pred_boxes [B,A,4] normalised cxcywh, num_level_priors (, pred_score_factors [B,A])
     "The dense-detector output dict: per-prior probabilities and unpadded-normalised cxcywh boxes."
     if len(scores) != len(boxes): raise ValueError(f"dense_outputs: {len(scores)} score levels but {len(boxes)} box levels")
     for l, (s, b) in enumerate(zip(scores, boxes)):
@@ -80,8 +81,10 @@ def dense_outputs(scores:Sequence[Tensor], # per level [B,K,H_l,W_l] class proba
     xyxy = flatten_levels(boxes)  # [B,A,4]
     wh = sizes.flip(-1)[:, None]  # [B,1,2] (w, h)
     xyxy = torch.cat([torch.minimum(xyxy[..., :2].clamp(min=0), wh), torch.minimum(xyxy[..., 2:].clamp(min=0), wh)], -1)
-    return {'pred_scores': flatten_levels(scores), 'pred_boxes': box_normalize(box_xyxy_to_cxcywh(xyxy), sizes),
-            'num_level_priors': [s.shape[2] * s.shape[3] for s in scores]}
+    out = {'pred_scores': flatten_levels(scores), 'pred_boxes': box_normalize(box_xyxy_to_cxcywh(xyxy), sizes),
+           'num_level_priors': [s.shape[2] * s.shape[3] for s in scores]}
+    if score_factors is not None: out['pred_score_factors'] = flatten_levels(score_factors)[..., 0]  # [B,A]
+    return out
 
 # %% ../nbs/api/14a_dense.ipynb #ecd476d6
 class DensePostProcess(nn.Module):
@@ -125,9 +128,13 @@ def forward(self:DensePostProcess, outputs:dict, # pred_scores [B,A,K], pred_box
     sizes = torch.as_tensor(target_sizes, dtype=torch.float32, device=boxes.device)
     if sizes.shape != (len(scores), 2): raise ValueError(f"target_sizes: expected [B,2] with B={len(scores)}, got {tuple(sizes.shape)}")
     xyxy = box_denormalize(box_cxcywh_to_xyxy(boxes), sizes)  # [B,A,4] original pixels
+    factors = outputs.get('pred_score_factors')  # [B,A] or None
+    if factors is not None and factors.shape != scores.shape[:2]:
+        raise ValueError(f"pred_score_factors {tuple(factors.shape)}: expected [B,A] = {tuple(scores.shape[:2])}")
     results = []
     for b in range(len(scores)):
-        s, l, idx = self.candidates(scores[b], nlp)
+        s, l, idx = self.candidates(scores[b], nlp)   # thresholded and ranked on the class probability
+        if factors is not None: s = s * factors[b, idx].float()
         bb = xyxy[b, idx]
         keep = batched_nms(bb, s, l, self.nms_iou)[:self.max_det]
         results.append(dict(scores=s[keep], labels=l[keep], boxes=bb[keep]))

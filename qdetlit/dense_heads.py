@@ -159,8 +159,8 @@ def loss(self:DenseHead, head_out:dict, # the forward's 'cls', 'reg', 'ctr' list
 # %% ../nbs/api/14b_dense_heads.ipynb #b4e8a1d0
 @patch
 def predict(self:DenseHead, head_out:dict, # the forward's 'cls', 'reg', 'ctr' lists
-           )->tuple: # (scores per level [B,K,H_l,W_l], boxes per level [B,4,H_l,W_l] xyxy pixels)
-    "Joint scores sigmoid(cls)*sigmoid(ctr) and decoded boxes of every location."
+           )->tuple: # (scores per level [B,K,H_l,W_l], boxes per level [B,4,H_l,W_l] xyxy pixels, factors per level [B,1,H_l,W_l])
+    "Class probabilities sigmoid(cls), decoded boxes and score factors sigmoid(ctr) of every location."
     sizes = [tuple(c.shape[-2:]) for c in head_out['cls']]
     priors = self.priors(sizes, head_out['cls'][0].device)
     reg = flatten_levels(head_out['reg'])  # [B,A,4]
@@ -168,8 +168,7 @@ def predict(self:DenseHead, head_out:dict, # the forward's 'cls', 'reg', 'ctr' l
     idx = torch.arange(A, device=reg.device).repeat(B)
     boxes = self.decode(reg.reshape(-1, 4), priors, idx).view(B, A, 4)
     maps = [x.permute(0, 2, 1).reshape(B, 4, h, w) for x, (h, w) in zip(boxes.split(priors.num_level_priors, 1), sizes)]
-    scores = [c.sigmoid() * t.sigmoid() for c, t in zip(head_out['cls'], head_out['ctr'])]
-    return scores, maps
+    return [c.sigmoid() for c in head_out['cls']], maps, [t.sigmoid() for t in head_out['ctr']]
 
 # %% ../nbs/api/14b_dense_heads.ipynb #93b78202
 class ATSSHead(DenseHead):
@@ -245,11 +244,12 @@ class DenseDetector(nn.Module):
 
     def forward(self, images:Tensor, # [B,3,H,W] normalised, zero-padded
                 mask:Tensor|None=None, # [B,H,W] bool, True on padding
-               )->dict: # 'cls'/'reg'/'ctr' per level, 'pred_scores' [B,A,K], 'pred_boxes' [B,A,4], 'num_level_priors'
+               )->dict: # 'cls'/'reg'/'ctr' per level, 'pred_scores' [B,A,K], 'pred_boxes' [B,A,4], 'num_level_priors', 'pred_score_factors' [B,A]
         if mask is None: mask = images.new_zeros(images.shape[0], *images.shape[-2:], dtype=torch.bool)
         feats, _ = self.backbone(images, mask)
         out = self.head(feats)
-        return {**out, **dense_outputs(*self.head.predict(out), mask)}
+        scores, boxes, factors = self.head.predict(out)
+        return {**out, **dense_outputs(scores, boxes, mask, factors)}
 
 # %% ../nbs/api/14b_dense_heads.ipynb #2b73e4c2
 class DenseHeadCriterion(nn.Module):
