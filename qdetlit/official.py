@@ -4,8 +4,9 @@
 
 # %% auto #0
 __all__ = ['COCO_CLASSES', 'MMDET_RULES', 'MMDET_DROPPED', 'MMDET_MODELS', 'MMDET_NOT_CONVERTED', 'mmdet_resnet_keys',
-           'adamixer_stage_keys', 'adamixer_keys', 'deqdet_keys', 'salt_keys', 'MMDetModel', 'mmdet_state_dict',
-           'mmdet_classes', 'from_mmdet', 'to_mmdet']
+           'adamixer_stage_keys', 'adamixer_keys', 'deqdet_keys', 'salt_keys', 'stage_interactor_keys',
+           'stage_interactor_gate_rows', 'stage_interactor_perms', 'MMDetModel', 'mmdet_state_dict', 'mmdet_classes',
+           'from_mmdet', 'to_mmdet']
 
 # %% ../nbs/api/22a_official.ipynb #6cad5a5f
 import re
@@ -19,6 +20,9 @@ from .adamixer import AdaMixerConfig, build_adamixer
 from .deq import DEQDetConfig, build_deqdet
 from .pretrained import Converted, key_map, official_resnet_keys, remap
 from .salt import SALTConfig, build_salt
+
+# %% ../nbs/api/22a_official.ipynb #ae9e4b85
+from .stage_interactor import StageInteractorConfig, build_stage_interactor
 
 # %% ../nbs/api/22a_official.ipynb #1bcd7032
 COCO_CLASSES = ['person', 'bicycle', 'car', 'motorcycle', 'airplane', 'bus', 'train', 'truck', 'boat', 'traffic light',
@@ -106,6 +110,62 @@ def salt_keys(cfg:SALTConfig|None=None, # qdetlit's config; default the released
             'integral.project': (c.reg_max + 1,)}
     return {**mmdet_resnet_keys('backbone'), **neck, **{f'bbox_head.{k}': s for k, s in head.items()}}
 
+# %% ../nbs/api/22a_official.ipynb #12a18e53
+def stage_interactor_keys(cfg:StageInteractorConfig|None=None, # qdetlit's config; default the released R50 1x model (`StageInteractorConfig()`)
+                         )->dict: # official key -> shape
+    "The state dict of MCG-NJU/StageInteractor's `stageinteractor_r50_1x_coco.py` model."
+    c = cfg or StageInteractorConfig()
+    if not (c.operator_reuse and c.subbox_sampling and c.wh_refine):
+        raise ValueError(f"the released StageInteractor has operator_reuse, subbox_sampling and wh_refine on; the config has "
+                         f"{c.operator_reuse}, {c.subbox_sampling}, {c.wh_refine}")
+    d, G, Kp, N, Cg, half = c.hidden_dim, c.n_groups, c.points_per_subbox, c.num_queries, c.hidden_dim // c.n_groups, c.out_points // 2
+    neck = {k: s for i, cin in enumerate(_C) for k, s in _conv(f'neck.lateral_convs.{i}.conv', d, cin, 1).items()}
+    out = {**mmdet_resnet_keys('backbone'), **neck, **_ln('neck.gn_out', d),
+           'rpn_head.init_proposal_bboxes': (N, 4), 'rpn_head.init_content_features.weight': (N, d)}
+    for s in range(c.num_stages):
+        P_in = c.in_points * (c.stage0_points_mult if s == 0 else 1)     # P * K_p
+        L, h = max(0, s - c.reuse_from + 1), f'roi_head.bbox_head.{s}.'
+        dc = h + 'dynamic_conv.'
+        base = adamixer_stage_keys(d, c.num_classes, c.num_heads, c.ffn_dim, P_in, c.out_points, G)
+        out.update({h + k: v for k, v in base.items() if not k.startswith('sampling_n_mixing.')})
+        out.update({**_lin(h + 'feat_extractor.gen_one_d.0', 3 * G * (P_in // Kp), d), **_lin(h + 'feat_extractor.gen_double_d.0', 3 * Kp, d),
+                    **_lin(dc + 'parameter_generator', G * (Cg * Cg + P_in * (half if L else c.out_points)), d),
+                    **_lin(dc + 'mix_bias', G * (Cg + c.out_points), d), **_lin(dc + 'Wv', d, c.out_points * d), **_ln(dc + 'Wv_layer_norm', d),
+                    h + 'iou_snyc_statistics.running_mean': (1,), h + 'iou_snyc_statistics.running_var': (1,),
+                    h + 'iou_snyc_statistics.num_batches_tracked': ()})
+        if L: out.update({**_each(dc + 'subbox_local_list.{i}', L, _lin('', Kp * Cg, Kp * Cg)),
+                          **_each(dc + 'axis_atten_list.{i}', L, _lin('', P_in // Kp * Cg, P_in // Kp * Cg)),
+                          **_each(dc + 'subbox_score_list.{i}', L, _lin('', G * P_in, d)),
+                          **_lin(dc + 'M_score_list', G * Cg * 2 * L, d), **_lin(dc + 'M_score_list_mix_bias', G * Cg * L, d),
+                          **_lin(dc + 'S_score_list', G * half, d), **_lin(dc + 'S_score_list2', G * P_in, d)})
+    return out
+
+# %% ../nbs/api/22a_official.ipynb #1985c3ec
+def stage_interactor_gate_rows(G:int, # groups
+                               Cg:int, # channels per group
+                               L:int, # reused stages
+                               half:int, # rows of S gated (P_out / 2)
+                               P_in:int, # columns of S (P * K_p)
+                              )->dict: # name of our gate Linear -> index [n]: our output j is official output index[j]
+    "The official output behind each output of our gate generators (for `s_gates`: `S_score_list` stacked on `S_score_list2`)."
+    m = torch.arange(G * Cg * 2 * L).view(G, Cg, 2, L)   # M_score_list: [G, C_g, 2 (0 columns, 1 rows), L]
+    b = torch.arange(G * L * Cg).view(G, L, Cg)          # M_score_list_mix_bias
+    s = torch.arange(G * (half + P_in))
+    s = torch.cat([s[:G * half].view(G, half), s[G * half:].view(G, P_in)], 1)   # per group: S_score_list's rows, S_score_list2's
+    return {'m_gates': m.flip(2).permute(3, 0, 2, 1).reshape(-1),   # ours [L, G, 2 (0 rows, 1 columns), C_g]
+            'm_biases': b.transpose(0, 1).reshape(-1),              # ours [L, G, C_g]
+            's_gates': s.reshape(-1)}                               # ours [G, P_out/2 + P_in]
+
+def stage_interactor_perms(cfg:StageInteractorConfig|None=None, # the model's config (default: the released one)
+                          )->dict: # our key -> row index into the official tensor(s)
+    "The row order of every gate tensor of a qdetlit StageInteractor relative to the official tensor(s) it is loaded from."
+    c = cfg or StageInteractorConfig()
+    G, out = c.n_groups, {}
+    for s in range(c.reuse_from, c.num_stages):
+        rows = stage_interactor_gate_rows(G, c.hidden_dim // G, s - c.reuse_from + 1, c.out_points // 2, c.in_points)
+        out.update({f'decoder.stages.{s}.sampling_mixing.mixing.{n}.{t}': i for n, i in rows.items() for t in ('weight', 'bias')})
+    return out
+
 # %% ../nbs/api/22a_official.ipynb #93107655
 _ST, _H = r'decoder\.stages\.(\d+)', r'roi_head.bbox_head.\1.'
 _ADAMIXER_STAGE = [
@@ -155,6 +215,27 @@ MMDET_DROPPED = {
                 "Sparse R-CNN's dynamic convolution, built by DIIHead (the base class of AdaMixerHead) and never called by AdaMixerHead.forward"},
  'salt-r50': {**_BN, r'bbox_head\.integral\.project': 'the fixed bins 0, 1, ..., reg_max of the distribution integral, which qdetlit computes'}}
 
+# %% ../nbs/api/22a_official.ipynb #6a564b39
+_SM = r'\.sampling_mixing\.'
+_STAGE_INTERACTOR_STAGE = [r for r in _ADAMIXER_STAGE if 'sampling_mixing' not in r[0]] + [   # attention, FFN, outputs as AdaMixer's
+    (_ST + _SM + r'sampling\.subbox_generator\.(\w+)', _H + r'feat_extractor.gen_one_d.0.\2'),
+    (_ST + _SM + r'sampling\.pattern_generator\.(\w+)', _H + r'feat_extractor.gen_double_d.0.\2'),
+    (_ST + _SM + r'mixing\.(parameter_generator|mix_bias)\.(\w+)', _H + r'dynamic_conv.\2.\3'),
+    (_ST + _SM + r'mixing\.out_proj\.(\w+)', _H + r'dynamic_conv.Wv.\2'),
+    (_ST + _SM + r'norm\.(\w+)', _H + r'dynamic_conv.Wv_layer_norm.\2'),
+    (_ST + _SM + r'mixing\.subbox_adapters\.(\d+)\.(\w+)', _H + r'dynamic_conv.subbox_local_list.\2.\3'),
+    (_ST + _SM + r'mixing\.axis_adapters\.(\d+)\.(\w+)', _H + r'dynamic_conv.axis_atten_list.\2.\3'),
+    (_ST + _SM + r'mixing\.m_gates\.(\w+)', _H + r'dynamic_conv.M_score_list.\2'),
+    (_ST + _SM + r'mixing\.m_biases\.(\w+)', _H + r'dynamic_conv.M_score_list_mix_bias.\2'),
+    (_ST + _SM + r'mixing\.s_gates\.(\w+)', (_H + r'dynamic_conv.S_score_list.\2', _H + r'dynamic_conv.S_score_list2.\2'))]
+MMDET_RULES['stage-interactor-r50'] = [_BODY, _GN, (r'backbone\.neck\.convs\.(\d)\.0\.(\w+)', r'neck.lateral_convs.\1.conv.\2'),
+                                       (r'decoder\.content\.weight', 'rpn_head.init_content_features.weight'), *_STAGE_INTERACTOR_STAGE]
+MMDET_DROPPED['stage-interactor-r50'] = {
+    **_BN, r'rpn_head\.init_proposal_bboxes': _BOXES[r'rpn_head\.init_proposal_bboxes\.weight'],
+    r'roi_head\.bbox_head\.\d+\.dynamic_conv\.subbox_score_list\.\d+\.(weight|bias)':
+        'a sub-box score, softmax over an axis of size 1 (cascade_dynamic_mixing.py, line 469): a factor of exactly 1',
+    r'roi_head\.bbox_head\.\d+\.iou_snyc_statistics\.\w+': 'running IoU statistics that only the loss reads (stageinteractor_head.py, line 394)'}
+
 # %% ../nbs/api/22a_official.ipynb #6832184f
 class MMDetModel(NamedTuple):
     "A released model: its repository, qdetlit's config class and builder, and the function writing its official layout."
@@ -162,16 +243,15 @@ class MMDetModel(NamedTuple):
     config:type
     build:Callable
     keys:Callable
+    perms:Callable|None=None # cfg -> {our key: row index}: tensors loaded with their rows re-ordered (after renaming)
 
 MMDET_MODELS = {'adamixer-r50': MMDetModel('MCG-NJU/AdaMixer', AdaMixerConfig, build_adamixer, adamixer_keys),
                 'deqdet-r50': MMDetModel('MCG-NJU/DEQDet', DEQDetConfig, build_deqdet, deqdet_keys),
-                'salt-r50': MMDetModel('XavierYoungY/SALT-Net', SALTConfig, build_salt, salt_keys)}
+                'salt-r50': MMDetModel('XavierYoungY/SALT-Net', SALTConfig, build_salt, salt_keys),
+                'stage-interactor-r50': MMDetModel('MCG-NJU/StageInteractor', StageInteractorConfig, build_stage_interactor,
+                                                   stage_interactor_keys, stage_interactor_perms)}
 
 MMDET_NOT_CONVERTED = {
- 'stage-interactor-r50': "MCG-NJU/StageInteractor's released stage computes what qdetlit's StageInteractorStage does (its `Wv_layer_norm` is "
-                         "our `sampling_mixing.norm`, `subbox_score_list` is a softmax over an axis of size 1, `share_W_dygen` is off), "
-                         "but its gate generators `M_score_list`, `M_score_list_mix_bias`, `S_score_list(2)` order their outputs unlike "
-                         "our `m_gates`, `m_biases`, `s_gates`, and this converter only renames keys",
  'co-detr-r50': "Sense-X/Co-DETR's released R50 (`co_deformable_detr_r50_1x_coco.py`, `mixed_selection=True`) learns 300 content "
                 "queries, `query_head.query_embedding.weight` [300, 256] (`co_deformable_detr_head.py`, `_init_layers`), which "
                 "`CoDeformableDetrTransformer.forward` (`transformer.py`) decodes in place of the second half of `pos_trans`; "
@@ -211,13 +291,13 @@ def mmdet_classes(meta:Mapping, # a checkpoint's meta
 # %% ../nbs/api/22a_official.ipynb #1efcc242
 _WHOLE = (0.5, 0.5, 1., 1.)
 def _check_boxes(sd:Mapping, where:str):
-    b = sd.get('rpn_head.init_proposal_bboxes.weight')
-    if b is not None and not torch.equal(b.float(), torch.tensor(_WHOLE).expand_as(b)):
-        raise ValueError(f"{where}: rpn_head.init_proposal_bboxes.weight is not (0.5, 0.5, 1, 1) (the whole image) in every row; "
+    k = next((k for k in ('rpn_head.init_proposal_bboxes.weight', 'rpn_head.init_proposal_bboxes') if k in sd), None)
+    if k is not None and not torch.equal(sd[k].float(), torch.tensor(_WHOLE).expand_as(sd[k])):
+        raise ValueError(f"{where}: {k} is not (0.5, 0.5, 1, 1) (the whole image) in every row; "
                          f"qdetlit starts every query from the whole image and cannot load other initial boxes")
 
 def from_mmdet(src, # a released checkpoint (.pth file, its dict, or a bare state dict)
-               model:str, # a name in `MMDET_MODELS`: 'adamixer-r50', 'deqdet-r50' or 'salt-r50'
+               model:str, # a name in `MMDET_MODELS`: 'adamixer-r50', 'deqdet-r50', 'salt-r50' or 'stage-interactor-r50'
                cfg=None, # qdetlit's config (default: the released model's, `MMDET_MODELS[model].config()`)
                trusted:bool=False, # read a file holding more than tensors (see `mmdet_state_dict`)
                return_rows:bool=False, # also return the mapping table rows (our key, official key, shape)
@@ -231,6 +311,7 @@ def from_mmdet(src, # a released checkpoint (.pth file, its dict, or a bare stat
     where = f"checkpoint {src}" if not isinstance(src, Mapping) else 'the state dict'
     _check_boxes(sd, where)
     new, rows = remap(sd, key_map(own, MMDET_RULES[model]), own, MMDET_DROPPED[model], where=where)
+    for k, i in (spec.perms(cfg) if spec.perms else {}).items(): new[k] = new[k][i]
     net.load_state_dict(new, strict=True)
     res = Converted(net.eval(), post, mmdet_classes(meta, cfg.num_classes))
     return (res, rows) if return_rows else res
@@ -238,7 +319,8 @@ def from_mmdet(src, # a released checkpoint (.pth file, its dict, or a bare stat
 # %% ../nbs/api/22a_official.ipynb #e5409ac2
 def _fill(key:str, shape:tuple)->torch.Tensor:
     if key.endswith('num_batches_tracked'): return torch.tensor(0)
-    if key.endswith('init_proposal_bboxes.weight'): return torch.tensor(_WHOLE).expand(shape).clone()
+    if key.endswith(('init_proposal_bboxes.weight', 'init_proposal_bboxes')): return torch.tensor(_WHOLE).expand(shape).clone()
+    if key.endswith('iou_snyc_statistics.running_mean'): return torch.full(shape, 0.5)   # StageInteractor's iou_eval_eta
     if key.endswith('integral.project'): return torch.arange(shape[0], dtype=torch.float)
     return torch.zeros(shape)
 
@@ -248,6 +330,8 @@ def to_mmdet(net:torch.nn.Module, # a qdetlit model built from `cfg`
             )->dict: # official key -> tensor
     "The official state dict holding the weights of a qdetlit model (the inverse of `from_mmdet`)."
     spec = _model(model)
-    own = net.state_dict()
-    out = {t: own[o].detach().clone() for o, (t,) in key_map(own, MMDET_RULES[model]).items()}
-    return {k: out[k] if k in out else _fill(k, s) for k, s in spec.keys(cfg).items()}
+    own, keys, out = dict(net.state_dict()), spec.keys(cfg), {}
+    for k, i in (spec.perms(cfg) if spec.perms else {}).items(): own[k] = own[k][torch.argsort(i)]
+    for o, ts in key_map(own, MMDET_RULES[model]).items():   # a tensor loaded from several official ones is split back
+        out.update(zip(ts, [own[o]] if len(ts) == 1 else own[o].split([keys[t][0] for t in ts])))
+    return {k: out[k].detach().clone() if k in out else _fill(k, s) for k, s in keys.items()}
