@@ -4,8 +4,8 @@
 
 # %% auto #0
 __all__ = ['COCO_CLASSES', 'MMDET_RULES', 'MMDET_DROPPED', 'MMDET_MODELS', 'MMDET_NOT_CONVERTED', 'mmdet_resnet_keys',
-           'adamixer_stage_keys', 'adamixer_keys', 'deqdet_keys', 'salt_keys', 'MMDetModel', 'mmdet_state_dict',
-           'mmdet_classes', 'from_mmdet', 'to_mmdet']
+           'adamixer_stage_keys', 'adamixer_keys', 'deqdet_keys', 'salt_keys', 'co_detr_keys', 'MMDetModel',
+           'mmdet_state_dict', 'mmdet_classes', 'from_mmdet', 'to_mmdet']
 
 # %% ../nbs/api/22a_official.ipynb #6cad5a5f
 import re
@@ -106,6 +106,60 @@ def salt_keys(cfg:SALTConfig|None=None, # qdetlit's config; default the released
             'integral.project': (c.reg_max + 1,)}
     return {**mmdet_resnet_keys('backbone'), **neck, **{f'bbox_head.{k}': s for k, s in head.items()}}
 
+# %% ../nbs/api/22a_official.ipynb #6ff6a710
+from .co_detr import CoDETRConfig, build_co_detr
+
+# %% ../nbs/api/22a_official.ipynb #fa3c5a77
+def _msda_keys(name:str, d:int, heads:int, levels:int, points:int)->dict:
+    "mmcv's `MultiScaleDeformableAttention`."
+    n = heads * levels * points
+    return {**_lin(f'{name}.sampling_offsets', 2 * n, d), **_lin(f'{name}.attention_weights', n, d),
+            **_lin(f'{name}.value_proj', d, d), **_lin(f'{name}.output_proj', d, d)}
+
+def _check_co_detr(c:CoDETRConfig):
+    "Refuse a config whose model the official layout cannot hold."
+    b, where = c.base, 'co-detr-r50 (Sense-X/Co-DETR)'
+    if not (b.two_stage and b.with_box_refine): raise ValueError(f"{where}: the released query head is two-stage with box refinement; got "
+                                                                 f"base.two_stage={b.two_stage}, base.with_box_refine={b.with_box_refine}")
+    if b.neck_bias: raise ValueError(f"{where}: mmdetection's ChannelMapper convs have no bias; set base.neck_bias=False")
+    if b.num_feature_levels < 3: raise ValueError(f"{where}: the neck maps C3-C5; base.num_feature_levels must be >= 3, got {b.num_feature_levels}")
+    if tuple(c.heads) not in {('rcnn', 'atss'), ('rcnn',), ('atss',), ()}:
+        raise ValueError(f"{where}: heads must be 'rcnn' and/or 'atss' in that order (the official numbering: roi_head before bbox_head), got {c.heads}")
+    if c.heads and not (c.pos_queries and c.with_coord_feat): raise ValueError(f"{where}: the released positive queries need pos_queries=True and with_coord_feat=True")
+
+def co_detr_keys(cfg:CoDETRConfig|None=None, # qdetlit's config; default the released R50 1x model (`CoDETRConfig()`)
+                )->dict: # official key -> shape
+    "The state dict of Sense-X/Co-DETR's `co_deformable_detr_r50_1x_coco.py` model."
+    c = cfg or CoDETRConfig(); _check_co_detr(c)
+    b, many = c.base, lambda fn, fmt, n, *a: {k: s for i in range(n) for k, s in fn(fmt.format(i=i), *a).items()}
+    d, K, L, n, F = b.hidden_dim, c.num_classes, b.num_feature_levels, len(c.heads), c.fc_channels
+    ffn = {**_lin('ffns.0.layers.0.0', b.dim_feedforward, d), **_lin('ffns.0.layers.1', d, b.dim_feedforward)}
+    enc = {**_msda_keys('attentions.0', d, b.nheads, L, b.enc_n_points), **ffn, **many(_ln, 'norms.{i}', 2, d)}
+    dec = {'attentions.0.attn.in_proj_weight': (3 * d, d), 'attentions.0.attn.in_proj_bias': (3 * d,), **_lin('attentions.0.attn.out_proj', d, d),
+           **_msda_keys('attentions.1', d, b.nheads, L, b.dec_n_points), **ffn, **many(_ln, 'norms.{i}', 3, d)}
+    tr = {'level_embeds': (L, d), **_each('encoder.layers.{i}.', b.enc_layers, enc), **_each('decoder.layers.{i}.', b.dec_layers, dec),
+          **_lin('enc_output', d, d), **_ln('enc_output_norm', d), **_lin('pos_trans', 2 * d, 2 * d), **_ln('pos_trans_norm', 2 * d)}
+    if n: tr.update({'head_pos_embed.weight': (n, 1 if c.scalar_head_pos else d), **many(_lin, 'aux_pos_trans.{i}', n, 2 * d, 2 * d),
+                     **many(_ln, 'aux_pos_trans_norm.{i}', n, 2 * d), **many(_lin, 'pos_feats_trans.{i}', n, d, d), **many(_ln, 'pos_feats_norm.{i}', n, d)})
+    reg = {k: s for j, o in enumerate((d, d, 4)) for k, s in _lin(f'.{2 * j}', o, d).items()}
+    head = {**_conv('downsample.0', d, d, 3), **_ln('downsample.1', d), **many(_lin, 'cls_branches.{i}', b.dec_layers + 1, K, d),
+            **{f'reg_branches.{i}{k}': s for i in range(b.dec_layers + 1) for k, s in reg.items()},
+            **({'query_embedding.weight': (b.num_queries, d)} if b.mixed_selection else {}), **{f'transformer.{k}': s for k, s in tr.items()}}
+    neck = {**{k: s for i, cin in enumerate(_C[1:]) for k, s in {f'neck.convs.{i}.conv.weight': (d, cin, 1, 1), **_ln(f'neck.convs.{i}.gn', d)}.items()},
+            **{k: s for i in range(L - 3) for k, s in {f'neck.extra_convs.{i}.conv.weight': (d, _C[-1] if i == 0 else d, 3, 3), **_ln(f'neck.extra_convs.{i}.gn', d)}.items()}}
+    aux, A, R = {}, 9, c.rpn_channels   # mmdetection RPNHead: 3 ratios x 3 scales
+    if 'rcnn' in c.heads:
+        aux.update({**_conv('rpn_head.rpn_conv', R, d, 3), **_conv('rpn_head.rpn_cls', A, R, 1), **_conv('rpn_head.rpn_reg', 4 * A, R, 1),
+                    **_lin('roi_head.0.bbox_head.shared_fcs.0', F, d * 7 * 7), **_lin('roi_head.0.bbox_head.shared_fcs.1', F, F),
+                    **_lin('roi_head.0.bbox_head.fc_cls', K + 1, F), **_lin('roi_head.0.bbox_head.fc_reg', 4 * K, F)})
+    if 'atss' in c.heads:
+        tower = {k: s for t in ('cls', 'reg') for i in range(c.atss_stacked_convs)
+                 for k, s in {f'{t}_convs.{i}.conv.weight': (d, d, 3, 3), **_ln(f'{t}_convs.{i}.gn', d)}.items()}
+        atss = {**tower, **_conv('atss_cls', K, d, 3), **_conv('atss_reg', 4, d, 3), **_conv('atss_centerness', 1, d, 3),
+                **{f'scales.{l}.scale': () for l in range(L + 1)}}
+        aux.update({f'bbox_head.0.{k}': s for k, s in atss.items()})
+    return {**mmdet_resnet_keys('backbone'), **neck, **{f'query_head.{k}': s for k, s in head.items()}, **aux}
+
 # %% ../nbs/api/22a_official.ipynb #93107655
 _ST, _H = r'decoder\.stages\.(\d+)', r'roi_head.bbox_head.\1.'
 _ADAMIXER_STAGE = [
@@ -155,6 +209,45 @@ MMDET_DROPPED = {
                 "Sparse R-CNN's dynamic convolution, built by DIIHead (the base class of AdaMixerHead) and never called by AdaMixerHead.forward"},
  'salt-r50': {**_BN, r'bbox_head\.integral\.project': 'the fixed bins 0, 1, ..., reg_max of the distribution integral, which qdetlit computes'}}
 
+# %% ../nbs/api/22a_official.ipynb #013b26dd
+_CO_TR, _CO_H = 'query_head.transformer.', 'query_head.'
+MMDET_RULES['co-detr-r50'] = [
+    (r'detector\.backbone\.backbone\.body\.(.+)', r'backbone.\1'),
+    (r'detector\.backbone\.neck\.(convs|extra_convs)\.(\d)\.0\.weight', r'neck.\1.\2.conv.weight'),
+    (r'detector\.backbone\.neck\.norms\.([0-2])\.(\w+)', r'neck.convs.\1.gn.\2'),
+    (r'detector\.backbone\.neck\.norms\.(\d)\.(\w+)', r'neck.extra_convs.<\1-3>.gn.\2'),
+    (r'detector\.level_embed', _CO_TR + 'level_embeds'),
+    (r'detector\.encoder\.layers\.(\d+)\.self_attn\.(\w+)\.(\w+)', _CO_TR + r'encoder.layers.\1.attentions.0.\2.\3'),
+    (r'detector\.encoder\.layers\.(\d+)\.norm\.(\w+)', _CO_TR + r'encoder.layers.\1.norms.0.\2'),
+    (r'detector\.encoder\.layers\.(\d+)\.ffn\.norm\.(\w+)', _CO_TR + r'encoder.layers.\1.norms.1.\2'),
+    (r'detector\.(en|de)coder\.layers\.(\d+)\.ffn\.linear1\.(\w+)', _CO_TR + r'\1coder.layers.\2.ffns.0.layers.0.0.\3'),
+    (r'detector\.(en|de)coder\.layers\.(\d+)\.ffn\.linear2\.(\w+)', _CO_TR + r'\1coder.layers.\2.ffns.0.layers.1.\3'),
+    (r'detector\.decoder\.layers\.(\d+)\.self_attn\.(.+)', _CO_TR + r'decoder.layers.\1.attentions.0.attn.\2'),
+    (r'detector\.decoder\.layers\.(\d+)\.cross_attn\.(\w+)\.(\w+)', _CO_TR + r'decoder.layers.\1.attentions.1.\2.\3'),
+    (r'detector\.decoder\.layers\.(\d+)\.norm([12])\.(\w+)', _CO_TR + r'decoder.layers.\1.norms.<\2-1>.\3'),
+    (r'detector\.decoder\.layers\.(\d+)\.ffn\.norm\.(\w+)', _CO_TR + r'decoder.layers.\1.norms.2.\2'),
+    (r'detector\.(enc_output|enc_output_norm|pos_trans|pos_trans_norm)\.(\w+)', _CO_TR + r'\1.\2'),
+    (r'detector\.tgt_embed\.weight', _CO_H + 'query_embedding.weight'),
+    (r'detector\.class_embed\.(\d+)\.(\w+)', _CO_H + r'cls_branches.\1.\2'),
+    *[(rf'detector\.bbox_embed\.(\d+)\.layers\.{j}\.(\w+)', _CO_H + rf'reg_branches.\1.{2 * j}.\2') for j in range(3)],
+    (r'adapter\.downsample\.(\d)\.(\w+)', _CO_H + r'downsample.\1.\2'),
+    (r'queries\.(pos_trans|pos_trans_norm)\.(\d+)\.(\w+)', _CO_TR + r'aux_\1.\2.\3'),
+    (r'queries\.feat_(trans|norm)\.(\d+)\.(\w+)', _CO_TR + r'pos_feats_\1.\2.\3'),
+    (r'queries\.head_pos_embed\.weight', _CO_TR + 'head_pos_embed.weight'),
+    (r'aux_heads\.rcnn\.head\.rpn\.(conv|cls|reg)\.(\w+)', r'rpn_head.rpn_\1.\2'),
+    (r'aux_heads\.rcnn\.head\.roi\.fc([12])\.(\w+)', r'roi_head.0.bbox_head.shared_fcs.<\1-1>.\2'),
+    (r'aux_heads\.rcnn\.head\.roi\.(fc_cls|fc_reg)\.(\w+)', r'roi_head.0.bbox_head.\1.\2'),
+    *[(rf'aux_heads\.atss\.head\.(cls|reg)_convs\.{3 * i}\.weight', rf'bbox_head.0.\1_convs.{i}.conv.weight') for i in range(8)],
+    *[(rf'aux_heads\.atss\.head\.(cls|reg)_convs\.{3 * i + 1}\.(\w+)', rf'bbox_head.0.\1_convs.{i}.gn.\2') for i in range(8)],
+    (r'aux_heads\.atss\.head\.conv_(cls|reg|centerness)\.(\w+)', r'bbox_head.0.atss_\1.\2'),
+    (r'aux_heads\.atss\.head\.scales\.(\d+)\.scale', r'bbox_head.0.scales.\1.scale')]
+MMDET_DROPPED['co-detr-r50'] = dict(_BN)
+
+def _build_co_detr(cfg:CoDETRConfig)->tuple:
+    "`build_co_detr` for a config the official layout holds."
+    _check_co_detr(cfg)
+    return build_co_detr(cfg)
+
 # %% ../nbs/api/22a_official.ipynb #6832184f
 class MMDetModel(NamedTuple):
     "A released model: its repository, qdetlit's config class and builder, and the function writing its official layout."
@@ -165,17 +258,14 @@ class MMDetModel(NamedTuple):
 
 MMDET_MODELS = {'adamixer-r50': MMDetModel('MCG-NJU/AdaMixer', AdaMixerConfig, build_adamixer, adamixer_keys),
                 'deqdet-r50': MMDetModel('MCG-NJU/DEQDet', DEQDetConfig, build_deqdet, deqdet_keys),
-                'salt-r50': MMDetModel('XavierYoungY/SALT-Net', SALTConfig, build_salt, salt_keys)}
+                'salt-r50': MMDetModel('XavierYoungY/SALT-Net', SALTConfig, build_salt, salt_keys),
+                'co-detr-r50': MMDetModel('Sense-X/Co-DETR', CoDETRConfig, _build_co_detr, co_detr_keys)}
 
 MMDET_NOT_CONVERTED = {
  'stage-interactor-r50': "MCG-NJU/StageInteractor's released stage computes what qdetlit's StageInteractorStage does (its `Wv_layer_norm` is "
                          "our `sampling_mixing.norm`, `subbox_score_list` is a softmax over an axis of size 1, `share_W_dygen` is off), "
                          "but its gate generators `M_score_list`, `M_score_list_mix_bias`, `S_score_list(2)` order their outputs unlike "
-                         "our `m_gates`, `m_biases`, `s_gates`, and this converter only renames keys",
- 'co-detr-r50': "Sense-X/Co-DETR's released R50 (`co_deformable_detr_r50_1x_coco.py`, `mixed_selection=True`) learns 300 content "
-                "queries, `query_head.query_embedding.weight` [300, 256] (`co_deformable_detr_head.py`, `_init_layers`), which "
-                "`CoDeformableDetrTransformer.forward` (`transformer.py`) decodes in place of the second half of `pos_trans`; "
-                "qdetlit's two-stage DeformableDETR takes its content queries from `pos_trans` and has no such embedding, so no strict map exists"}
+                         "our `m_gates`, `m_biases`, `s_gates`, and this converter only renames keys"}
 
 def _model(name:str)->MMDetModel:
     if name in MMDET_NOT_CONVERTED: raise ValueError(f"{name!r} cannot be converted: {MMDET_NOT_CONVERTED[name]}")
