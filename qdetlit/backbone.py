@@ -264,17 +264,20 @@ class ChannelMapper(nn.Module):
                  shared_norm:bool=True, # one GroupNorm for all levels (AdaMixer, DEQDet); False: one per level (Deformable DETR)
                  num_groups:int=32, # GroupNorm groups
                  extra_levels:int=0, # extra stride-2 3x3 conv levels on top (Deformable DETR: 1)
+                 bias:bool=True, # conv bias; False as mmdetection's `ChannelMapper` (mmcv's `ConvModule` drops it before a norm)
                 ):
         super().__init__()
         if out_channels % num_groups: raise ValueError(f"out_channels={out_channels} must be divisible by num_groups={num_groups}")
         if len(in_channels) != len(in_strides): raise ValueError(f"in_channels {in_channels} and in_strides {in_strides} differ in length")
-        conv = lambda cin, k, s: nn.Sequential(nn.Conv2d(cin, out_channels, k, s, k // 2), *([nn.ReLU()] if relu and s == 1 else []))
+        conv = lambda cin, k, s: nn.Sequential(nn.Conv2d(cin, out_channels, k, s, k // 2, bias=bias), *([nn.ReLU()] if relu and s == 1 else []))
         self.convs = nn.ModuleList(conv(c, kernel_size, 1) for c in in_channels)
         self.extra_convs = nn.ModuleList(conv(in_channels[-1] if i == 0 else out_channels, 3, 2) for i in range(extra_levels))
         n = len(in_channels) + extra_levels
         self.norms = nn.ModuleList(nn.GroupNorm(num_groups, out_channels) for _ in range(1 if shared_norm else n))
         for m in self.modules():
-            if isinstance(m, nn.Conv2d): nn.init.xavier_uniform_(m.weight); nn.init.zeros_(m.bias)
+            if isinstance(m, nn.Conv2d):
+                nn.init.xavier_uniform_(m.weight)
+                if bias: nn.init.zeros_(m.bias)
         self.in_channels = list(in_channels)
         self.strides = list(in_strides) + [in_strides[-1] * 2 ** (k + 1) for k in range(extra_levels)]
         self.channels = [out_channels] * n

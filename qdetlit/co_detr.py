@@ -293,18 +293,19 @@ def aux_losses(self:CoDETRCriterion, co:dict, # outputs['co']
 # %% ../nbs/api/16_co_detr.ipynb #e33d7776
 @dataclass
 class CoDETRConfig:
-    "Co-Deformable-DETR hyper-parameters (defaults: the released R50 config, see the text for the base)."
+    "Co-Deformable-DETR hyper-parameters (defaults: the released R50 config, `co_deformable_detr_r50_1x_coco.py`)."
     base:DeformableDETRConfig = field(default_factory=lambda: DeformableDETRConfig(
-        two_stage=True, with_box_refine=True, look_forward_twice=True, dim_feedforward=2048, dropout=0.))
+        two_stage=True, with_box_refine=True, look_forward_twice=True, mixed_selection=True, neck_bias=False,
+        dim_feedforward=2048, dropout=0.))
     num_classes:int = 80 # overrides base.num_classes
-    heads:tuple = ('atss', 'rcnn') # any of 'atss', 'fcos', 'rcnn'
+    heads:tuple = ('rcnn', 'atss') # any of 'atss', 'fcos', 'rcnn', numbered in this order (released: RoI head 0, ATSS 1)
     lambda1:float = 1. # positive-query losses
     lambda2:float = 2. # one-to-many head losses (times dec_layers, once)
     pos_queries:bool = True # customised positive queries
     max_pos:int = 300
     min_pos:int = 9
     with_coord_feat:bool = True
-    scalar_head_pos:bool = False # the released Embedding(K, 1) bug
+    scalar_head_pos:bool = True # the released Embedding(K, 1, padding_idx=1) bug
     gn_groups:int = 32 # adapter and dense-head towers
     atss_stacked_convs:int = 1 # Co-DETR's ATSS head: 1 conv
     anchor_scale:float = 8 # ATSS anchor side / stride (mmdet: 8); also the side of FCOS's candidate boxes
@@ -319,7 +320,8 @@ class CoDETRConfig:
 
 CO_DETR_TINY = CoDETRConfig(base=replace(DEFORMABLE_DETR_TINY, two_stage=True, look_forward_twice=True), num_classes=9,
                             gn_groups=16, rpn_channels=64, rpn_train_nms_pre=1000, rpn_train_max_per_img=300, fc_channels=256,
-                            roi_num_samples=128, sampling_ratio=2, anchor_scale=4)
+                            roi_num_samples=128, sampling_ratio=2, anchor_scale=4,
+                            heads=('atss', 'rcnn'), scalar_head_pos=False)
 
 # %% ../nbs/api/16_co_detr.ipynb #9915850a
 def build_aux_heads(cfg:CoDETRConfig, # the configuration

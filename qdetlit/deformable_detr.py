@@ -216,12 +216,15 @@ class DeformableDETR(nn.Module):
                  two_stage:bool=False, # queries from the encoder's top-Q proposals
                  look_forward_twice:bool=False, # box l predicted from the non-detached box l-1
                  aux_loss:bool=True, # also return every decoder layer's predictions
+                 mixed_selection:bool=False, # two-stage only: learned content queries, positions from the proposals
                 ):
         super().__init__()
         L = len(backbone.channels)
+        if mixed_selection and not two_stage: raise ValueError("mixed_selection=True needs two_stage=True: its positional queries come from the encoder's proposals")
         if set(backbone.channels) != {hidden_dim}: raise ValueError(f"backbone must output {hidden_dim} channels per level, got {backbone.channels}")
         self.backbone, self.num_classes, self.num_queries, self.hidden_dim = backbone, num_classes, num_queries, hidden_dim
         self.with_box_refine, self.two_stage, self.look_forward_twice, self.aux_loss = with_box_refine, two_stage, look_forward_twice, aux_loss
+        self.mixed_selection = mixed_selection
         self.position_embedding = PositionEmbeddingSine(hidden_dim // 2, normalize=True, offset=-0.5)
         self.level_embed = nn.Parameter(torch.empty(L, hidden_dim))
         self.encoder = DeformableEncoder(DeformableEncoderLayer(hidden_dim, dim_feedforward, dropout, L, nheads, enc_n_points), enc_layers)
@@ -229,6 +232,7 @@ class DeformableDETR(nn.Module):
         if two_stage:
             self.enc_output, self.enc_output_norm = nn.Linear(hidden_dim, hidden_dim), nn.LayerNorm(hidden_dim)
             self.pos_trans, self.pos_trans_norm = nn.Linear(2 * hidden_dim, 2 * hidden_dim), nn.LayerNorm(2 * hidden_dim)
+            if mixed_selection: self.tgt_embed = nn.Embedding(num_queries, hidden_dim)   # the learned content queries
         else:
             self.query_embed = nn.Embedding(num_queries, 2 * hidden_dim)
             self.reference_points = nn.Linear(hidden_dim, 2)
@@ -287,6 +291,7 @@ def queries(self:DeformableDETR, enc:dict, # from `encode`
     coords = enc_coord.gather(1, top[..., None].expand(-1, -1, 4)).detach()
     emb = self.pos_trans_norm(self.pos_trans(sine_embed(coords.sigmoid() * 2 * math.pi, d // 2).flatten(-2)))   # [B,Q,2d]
     query_pos, tgt = emb.split(d, -1)
+    if self.mixed_selection: tgt = self.tgt_embed.weight[None, :emb.shape[1]].expand(B, -1, -1)   # learned contents
     return tgt, query_pos, coords.sigmoid(), dict(pred_logits=enc_logits, pred_boxes=enc_coord.sigmoid())
 
 # %% ../nbs/api/09a_deformable_detr.ipynb #69c14a4b
@@ -341,8 +346,10 @@ class DeformableDETRConfig:
     with_box_refine:bool = True
     two_stage:bool = False
     look_forward_twice:bool = False
+    mixed_selection:bool = False # two-stage only: learned content queries (DINO's mixed query selection)
     aux_loss:bool = True
     gn_groups:int = 32 # GroupNorm groups of the input projection
+    neck_bias:bool = True # conv bias of the input projection (mmdetection's `ChannelMapper` has none)
     cost_class:float = 2.
     cost_bbox:float = 5.
     cost_giou:float = 2.
@@ -375,10 +382,10 @@ def build_deformable_detr(cfg:DeformableDETRConfig, # the configuration
     levels, extra = (3, 4, 5)[-min(n, 3):], max(n - 3, 0)
     body = build_backbone(cfg.backbone, levels=levels, **cfg.backbone_kwargs)
     neck = ChannelMapper(body.channels, body.strides, cfg.hidden_dim, kernel_size=1, shared_norm=False,
-                         num_groups=cfg.gn_groups, extra_levels=extra)
+                         num_groups=cfg.gn_groups, extra_levels=extra, bias=cfg.neck_bias)
     model = DeformableDETR(BackboneWithNeck(body, neck), cfg.num_classes, cfg.hidden_dim, cfg.nheads, cfg.enc_layers, cfg.dec_layers,
                            cfg.dim_feedforward, cfg.dropout, cfg.enc_n_points, cfg.dec_n_points, cfg.num_queries,
-                           cfg.with_box_refine, cfg.two_stage, cfg.look_forward_twice, cfg.aux_loss)
+                           cfg.with_box_refine, cfg.two_stage, cfg.look_forward_twice, cfg.aux_loss, cfg.mixed_selection)
     matcher = HungarianMatcher(cfg.cost_class, cfg.cost_bbox, cfg.cost_giou, focal=True, alpha=cfg.focal_alpha)
     base = {'loss_ce': cfg.cls_loss_coef, 'loss_bbox': cfg.bbox_loss_coef, 'loss_giou': cfg.giou_loss_coef}
     weights = expand_weight_dict(base, cfg.dec_layers - 1 if cfg.aux_loss else 0, ('_enc',) if cfg.two_stage else ())
