@@ -1,23 +1,19 @@
 #!/usr/bin/env python
-"""Co-DETR (qdetlit.co_detr) at teaching scale: Deformable-DETR-tiny with and without the auxiliary heads.
+"""Co-DETR (qdetlit.co_detr) at teaching scale: the rows of the Co-DETR study (`python bench/study.py run co_detr --seeds
+0 1 2 --jobs 2`, learning rates of the zoo's deformable-detr-tiny recipe) and the cost of each auxiliary head.
 
-Rows (same data, budget, seed and learning rate: the zoo's deformable-detr-tiny recipe, bench/common.py's ABLATION):
   deformable-detr-tiny-2s     the base (CO_DETR_TINY with no auxiliary head: two-stage DEFORMABLE_DETR_TINY, as released)
   +atss                       ATSS auxiliary head + its customised positive queries
   +atss+rcnn                  ATSS + Faster R-CNN (the paper's default) + queries
   +atss+rcnn+fcos             all three heads + queries
   ...-noq                     the same heads without the customised positive queries (encoder supervision only)
 
-    python bench/co_detr.py                     # all rows, most informative first -> bench/results/co_detr.md / .json
-    python bench/co_detr.py --rows +atss +atss-noq   # a subset
-    python bench/co_detr.py --rows deformable-detr-tiny-2s --seed 1 --out bench/results/co_detr_seed1.md   # noise level
     python bench/co_detr.py --timing            # seconds per training iteration of each row (batch 8), interleaved rounds
 """
 import argparse, os, sys
 from dataclasses import replace
 from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
-from common import train_eval, write_table
 from qdetlit.co_detr import CO_DETR_TINY, build_co_detr
 from qdetlit.deformable_detr import build_deformable_detr
 
@@ -30,7 +26,6 @@ ROWS = {'deformable-detr-tiny-2s': dict(heads=()),
         '+atss+rcnn+fcos': dict(heads=('atss', 'rcnn', 'fcos')),
         '+atss+rcnn+fcos-noq': dict(heads=('atss', 'rcnn', 'fcos'), pos_queries=False)}
 STUDY_ROWS = ('deformable-detr-tiny-2s', '+atss', '+atss+rcnn', '+atss-noq', '+atss+rcnn+fcos')   # bench/study.py's co_detr study
-PAPER = {'+atss': 'COCO 48.7 (R50 12 ep, ATSS only; issue #18)', '+atss+rcnn': 'COCO 49.5 (R50 12 ep; README)'}
 
 def timing(names, rounds=5, threads=1):
     "Median seconds per training iteration (forward, losses, backward, AdamW step) of each row on one batch of 8."
@@ -67,15 +62,8 @@ def timing(names, rounds=5, threads=1):
 if __name__ == '__main__':
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument('--rows', nargs='+', default=list(ROWS), choices=list(ROWS))
-    ap.add_argument('--out', default='bench/results/co_detr.md')
-    ap.add_argument('--seed', type=int, default=0, help='seed of every row (rows of a seed other than 0 are named <row>-s<seed>)')
-    ap.add_argument('--timing', action='store_true', help='time one training iteration per row instead of training')
+    ap.add_argument('--timing', action='store_true', help='time one training iteration per row (the study itself: bench/study.py)')
     a = ap.parse_args()
-    if a.timing: print(timing(a.rows)); sys.exit()
-    rows = []
-    for name in a.rows:
-        cfg = replace(CO_DETR_TINY, **ROWS[name])
-        if cfg.heads: build = lambda K, cfg=cfg: build_co_detr(replace(cfg, num_classes=K))
-        else: build = lambda K, cfg=cfg: build_deformable_detr(replace(cfg.base, num_classes=K))   # the plain base detector
-        rows.append(train_eval(build, name + (f'-s{a.seed}' if a.seed else ''), seed=a.seed, lr_mults=LR_MULTS))
-        print(write_table(rows, a.out, 'Co-DETR ablation on Shapes (qdetlit.co_detr)', PAPER), flush=True)
+    if not a.timing: sys.exit("training the rows is bench/study.py's job: python bench/study.py run co_detr --seeds 0 1 2 --jobs 2; "
+                              "this script measures --timing")
+    print(timing(a.rows))

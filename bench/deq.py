@@ -1,6 +1,5 @@
-"""DEQDet benchmarks (nbs/13_deq.ipynb).
+"""DEQDet benchmarks (nbs/api/13_deq.ipynb); VARIANTS are also the DEQ study's (`python bench/study.py run deq`).
 
-    python bench/deq.py ablation      # AP on Shapes: AdaMixer-tiny (6 stages) vs DEQDet-tiny vs w/o RAP vs w/o RAG, ABLATION budget
     python bench/deq.py paper-memory  # the official widths (R50, d 256, 100 queries), one 800x1333 image: bytes per training step
     python bench/deq.py memory        # peak training memory and time per iteration, each variant in a fresh subprocess
     torchrun --nproc_per_node 2 bench/deq.py ddp   # DDP (gloo, CPU): the memory-saving step gives the averaged gradient
@@ -34,14 +33,6 @@ VARIANTS = {
 
 DECODER_MULTS = dict(lr_mults={'decoder.': DEQDET_TINY.decoder_lr_mult}, wd_mults={'decoder.': DEQDET_TINY.decoder_wd_mult})  # official
 EVAL_STEPS = (0, 1, 2, 3, 4, 6, 9, 12, 21)   # applications of f at inference for the AP-against-steps curve (21: official)
-def ablation(names, **overrides):
-    from common import train_eval, write_table
-    rows = []
-    for n in names:
-        rows.append(train_eval(VARIANTS[n], ''.join(c for c in n.replace(' ', '_') if c.isalnum() or c in '-_'), **overrides))
-        rows[-1]['name'] = n
-        print(write_table(rows, 'bench/results/deq_ablation.md', 'DEQDet ablation on Shapes (same budget and seed)'), flush=True)
-
 
 def fixed_batch(size, n):
     from qdetlit.data import collate
@@ -168,17 +159,14 @@ def ddp_check():
 
 if __name__ == '__main__':
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument('what', choices=['ablation', 'memory', 'memory-one', 'paper-memory', 'paper-memory-one', 'ddp'])
+    ap.add_argument('what', choices=['memory', 'memory-one', 'paper-memory', 'paper-memory-one', 'ddp'])
     ap.add_argument('--names', nargs='*', default=None)
     ap.add_argument('--name'); ap.add_argument('--sizes', type=int, nargs='*', default=[128, 384])
     ap.add_argument('--size', type=int); ap.add_argument('--batch', type=int, default=8); ap.add_argument('--iters', type=int, default=4)
-    ap.add_argument('--train-images', type=int, default=None, help='ablation: override ABLATION train_images (same for every row)')
     ap.add_argument('--width', type=int, default=1333); ap.add_argument('--decoder-only', action='store_true')
     ap.add_argument('--out', default='results/benchmarks/deq_paper_memory.json')
     a = ap.parse_args()
-    if a.what == 'ablation': ablation(a.names or ['deqdet-tiny', 'adamixer-tiny-6', 'deqdet-tiny w/o RAP', 'deqdet-tiny w/o RAG (rag=1)'],
-                                      **({'train_images': a.train_images} if a.train_images else {}))
-    elif a.what == 'memory': memory(a.sizes, a.batch, a.iters, a.names or ['adamixer-tiny-6', 'deqdet-tiny', 'deqdet-tiny, all graphs at once'])
+    if a.what == 'memory': memory(a.sizes, a.batch, a.iters, a.names or ['adamixer-tiny-6', 'deqdet-tiny', 'deqdet-tiny, all graphs at once'])
     elif a.what == 'memory-one': print(json.dumps(memory_one(a.name, a.size, a.batch, a.iters)))
     elif a.what == 'paper-memory': paper_memory(a.size or 800, a.width, a.out)
     elif a.what == 'paper-memory-one': print(json.dumps(paper_memory_one(a.name, a.size or 800, a.width, a.decoder_only)))
