@@ -4,7 +4,8 @@
 
 # %% auto #0
 __all__ = ['STUDIES', 'REQUIRED', 'plot_claims', 'load_runs', 'paired_diff', 'verdict', 'fmt', 'study_rows', 'paper_delta',
-           'paper_base', 'study_markdown', 'plot_gains', 'plot_steps', 'memory_table', 'verdict_line']
+           'paper_base', 'study_markdown', 'plot_gains', 'plot_steps', 'memory_table', 'train_table', 'recipe_curves',
+           'verdict_line']
 
 # %% ../nbs/api/23_studies.ipynb #de69c1d0
 import json, math
@@ -202,6 +203,26 @@ def memory_table(path)->str:
         md.append(f"| {r['name']} | {'decoder' if r['decoder_only'] else 'all'} | {r['params_m']:.1f} | {state:.0f} | "
                   f"{r['saved_peak_mib']:.0f} | {state + r['saved_peak_mib']:.0f} |")
     return '\n'.join(md) + f"\n\n{B['device']}, torch {B['torch']}; `{B['command']}`."
+
+# %% ../nbs/api/23_studies.ipynb #77b8dd7f
+def train_table(path)->str:
+    "The tiny base detectors' training table (bench/train_table.py) as markdown: AP, cost and the command of each row."
+    rows = json.loads(Path(path).read_text())['rows']
+    md = ['| model | AP | AP50 | AP75 | APs | wall time (s) | threads | peak RSS (MB) | command |', '|---|---|---|---|---|---|---|---|---|']
+    md += [f"| {r['model']} | {r['AP']:.3f} | {r['AP50']:.3f} | {r['AP75']:.3f} | {r['APs']:.3f} | {r['wall_s']:.0f} | "
+           f"{r['threads'] or 'default'} | {r['peak_rss_mb']:.0f} | `{r['command']}` |" for r in rows]
+    env = sorted({f"torch {r['torch']}, {r['device']}, {r['cpus']} CPUs, commit {r['git_commit']}" for r in rows})
+    load = [r[k] for r in rows for k in ('load_start', 'load_end')]
+    return '\n'.join(md) + f"\n\n{'; '.join(env)}; 1-minute load average {min(load):.1f}–{max(load):.1f} during the runs."
+
+def recipe_curves(path, ax=None):
+    "AP (x 100) against epochs of each DETR-tiny / Conditional-DETR-tiny setting of bench/detr_recipe.py."
+    ax = ax or plt.subplots(figsize=(6, 3))[1]
+    for r in json.loads(Path(path).read_text())['runs']:
+        pts = [(c['epoch'], 100 * c['AP']) for c in r['curve'] if 'AP' in c]
+        ax.plot(*zip(*pts), marker='o', ms=3, ls='-' if r['model'] == 'conditional-detr' else '--', label=r['name'])
+    ax.set_xlabel('epoch (500 Shapes images each)'); ax.set_ylabel('AP (x 100)'); ax.legend(fontsize=7)
+    return ax
 
 # %% ../nbs/api/23_studies.ipynb #5de0184c
 def verdict_line(study:str, # a key of `STUDIES`
