@@ -16,6 +16,7 @@ from .detr import DETRConfig, DETR_TINY, build_detr
 from .conditional_detr import ConditionalDETRConfig, CONDITIONAL_DETR_TINY, build_conditional_detr
 from .dab_detr import DABDETRConfig, DAB_DETR_TINY, build_dab_detr
 from .deformable_detr import DeformableDETRConfig, DEFORMABLE_DETR_TINY, DEFORMABLE_LR, DEFORMABLE_LR_MULTS, build_deformable_detr
+from .dino import DINOConfig, DINO_TINY, DINO_5SCALE, DINO_LR, DINO_LR_MULTS, build_dino
 from .adamixer import AdaMixerConfig, ADAMIXER_TINY, build_adamixer
 from .stage_interactor import StageInteractorConfig, STAGE_INTERACTOR_TINY, build_stage_interactor
 from .sd_detr import SDDETRConfig, SD_DETR_TINY, build_sd_detr
@@ -29,7 +30,8 @@ from .co_detr import CoDETRConfig, CO_DETR_TINY, build_co_detr
 # %% ../nbs/api/18_zoo.ipynb #15d35353
 FAMILIES = {'detr': (DETRConfig, build_detr), 'conditional_detr': (ConditionalDETRConfig, build_conditional_detr),
             'dab_detr': (DABDETRConfig, build_dab_detr),
-            'deformable_detr': (DeformableDETRConfig, build_deformable_detr), 'adamixer': (AdaMixerConfig, build_adamixer),
+            'deformable_detr': (DeformableDETRConfig, build_deformable_detr), 'dino': (DINOConfig, build_dino),
+            'adamixer': (AdaMixerConfig, build_adamixer),
             'stage_interactor': (StageInteractorConfig, build_stage_interactor), 'sd_detr': (SDDETRConfig, build_sd_detr),
             'deqdet': (DEQDetConfig, build_deqdet), 'gfl': (GFLConfig, build_gfl), 'salt': (SALTConfig, build_salt),
             'atss': (ATSSConfig, build_atss), 'fcos': (FCOSConfig, build_fcos), 'faster_rcnn': (FasterRCNNConfig, build_faster_rcnn),
@@ -82,6 +84,9 @@ MODELS = {  # the query-based detectors
     'dab-detr-r50': (DABDETRConfig(), TrainRecipe(1e-4, detr_lr_mults(DABDETRConfig()), epochs=50, lr_drop=(40,))),
     'deformable-detr-tiny': (DEFORMABLE_DETR_TINY, _tiny_recipe(1e-3, {k: v for k, v in DEFORMABLE_LR_MULTS.items() if k != 'backbone.backbone.'})),
     'deformable-detr-r50': (DeformableDETRConfig(), TrainRecipe(DEFORMABLE_LR['lr'], DEFORMABLE_LR_MULTS, epochs=50, lr_drop=(40,), batch_size=4)),
+    'dino-tiny': (DINO_TINY, _tiny_recipe(1e-3, {'sampling_offsets': 0.1})),
+    'dino-4scale-r50': (DINOConfig(), TrainRecipe(DINO_LR['lr'], DINO_LR_MULTS, epochs=12, lr_drop=(11,), batch_size=2)),
+    'dino-5scale-r50': (DINO_5SCALE, TrainRecipe(DINO_LR['lr'], DINO_LR_MULTS, epochs=12, lr_drop=(11,), batch_size=1)),
     'adamixer-tiny': (ADAMIXER_TINY, _tiny_recipe(1e-3, {})),
     'adamixer-r50': (AdaMixerConfig(), TrainRecipe(AdaMixerConfig().lr, {}, clip_max_norm=AdaMixerConfig().clip_max_norm, epochs=12,
                                                     lr_drop=(8, 11), warmup_steps=500, batch_size=2, augment='single')),
