@@ -7,12 +7,12 @@ __all__ = ['DINO_5SCALE', 'DINO_TINY', 'DINO_LR', 'DINO_LR_MULTS', 'dn_group_cou
            'prepare_for_cdn', 'dn_post_process', 'DINODecoder', 'DINO', 'dn_indices', 'DINOCriterion', 'DINOConfig',
            'build_dino']
 
-# %% ../nbs/api/09b_dino.ipynb #fe3736a6
+# %% ../nbs/api/09b_dino.ipynb #18172945
 import copy
 import math
 from dataclasses import dataclass, field
 
-# %% ../nbs/api/09b_dino.ipynb #5eb6b3e7
+# %% ../nbs/api/09b_dino.ipynb #b963589b
 import torch
 from fastcore.basics import patch
 from torch import Tensor, nn
@@ -26,7 +26,7 @@ from .matching import HungarianMatcher
 from .position_encoding import MLP, PositionEmbeddingSine, gen_sineembed_for_position, inverse_sigmoid
 from .postprocess import PostProcess
 
-# %% ../nbs/api/09b_dino.ipynb #f4aef712
+# %% ../nbs/api/09b_dino.ipynb #bf6b6459
 def dn_group_count(max_gt:int, # most ground-truth boxes in one image of the batch
                    dn_number:int=100, # the `dn_number` setting
                   )->int: # the number of denoising groups G (each a positive and a negative copy of every box)
@@ -36,7 +36,7 @@ def dn_group_count(max_gt:int, # most ground-truth boxes in one image of the bat
     if n >= 100: n //= 2 * max_gt
     return max(n, 1)
 
-# %% ../nbs/api/09b_dino.ipynb #8c3e9713
+# %% ../nbs/api/09b_dino.ipynb #6be6fc17
 def noise_boxes(boxes:Tensor, # [N,4] normalised cxcywh
                 negative:Tensor, # [N] bool, True for negative copies
                 scale:float=0.4, # lambda, the box noise scale
@@ -56,7 +56,7 @@ def flip_labels(labels:Tensor, # [N] int64 in [0,K)
     redraw = torch.rand(labels.shape, device=labels.device) < ratio * 0.5
     return torch.where(redraw, torch.randint_like(labels, 0, num_classes), labels)
 
-# %% ../nbs/api/09b_dino.ipynb #b55a6f14
+# %% ../nbs/api/09b_dino.ipynb #cc7ff225
 def dn_attn_mask(single_pad:int, # M, the most boxes in one image: a group is M positives then M negatives
                  num_groups:int, # G
                  num_queries:int, # Q matching queries, after the P = 2*M*G denoising queries
@@ -69,7 +69,7 @@ def dn_attn_mask(single_pad:int, # M, the most boxes in one image: a group is M 
     m[:P, :P] = g[:, None] != g[None, :]                      # nor does a group see another group
     return m
 
-# %% ../nbs/api/09b_dino.ipynb #820446da
+# %% ../nbs/api/09b_dino.ipynb #5bbb8419
 def prepare_for_cdn(targets:list, # B dicts with 'labels' [T_b] and 'boxes' [T_b,4] normalised cxcywh
                     num_queries:int, # Q
                     num_classes:int, # K
@@ -95,7 +95,7 @@ def prepare_for_cdn(targets:list, # B dicts with 'labels' [T_b] and 'boxes' [T_b
     tgt[at], ref[at] = label_enc(lab), inverse_sigmoid(box, 1e-3)
     return tgt, ref, dn_attn_mask(M, G, num_queries).to(dev), dict(pad_size=P, num_groups=G, single_pad=M)
 
-# %% ../nbs/api/09b_dino.ipynb #b8be1190
+# %% ../nbs/api/09b_dino.ipynb #663548a1
 def dn_post_process(layers:list, # one dict per decoder layer: pred_logits [B,P+Q,K], pred_boxes [B,P+Q,4]
                     pad_size:int, # P, the denoising queries in front
                    )->tuple: # (matching layers [B,Q,...], denoising layers [B,P,...])
@@ -103,7 +103,7 @@ def dn_post_process(layers:list, # one dict per decoder layer: pred_logits [B,P+
     return ([{k: v[:, pad_size:] for k, v in l.items()} for l in layers],
             [{k: v[:, :pad_size] for k, v in l.items()} for l in layers])
 
-# %% ../nbs/api/09b_dino.ipynb #ca50f03d
+# %% ../nbs/api/09b_dino.ipynb #34f2a6fe
 class DINODecoder(nn.Module):
     "Deformable decoder layers whose positional queries come from the 4-d reference boxes (DAB-DETR), a final LayerNorm."
     def __init__(self, layer:DeformableDecoderLayer, # cloned `num_layers` times
@@ -133,7 +133,7 @@ class DINODecoder(nn.Module):
             ref = new.detach()
         return hs, refs[:-1]
 
-# %% ../nbs/api/09b_dino.ipynb #2eaf3be0
+# %% ../nbs/api/09b_dino.ipynb #8ffbb3e5
 class DINO(nn.Module):
     "DINO: Deformable DETR's encoder, mixed query selection, a DAB-style decoder with look-forward-twice, contrastive denoising."
     def __init__(self, backbone:BackboneWithNeck, # returns L maps of `hidden_dim` channels and their masks
@@ -169,7 +169,7 @@ class DINO(nn.Module):
 
 DINO.encode = DeformableDETR.encode   # flatten the levels, run the deformable encoder
 
-# %% ../nbs/api/09b_dino.ipynb #14ea2e91
+# %% ../nbs/api/09b_dino.ipynb #1e856220
 @patch
 def _make_heads(self:DINO, num_classes:int, d:int, n:int):
     "One class head and one box head shared by the `n` decoder layers; an own pair for the encoder's proposals."
@@ -179,7 +179,7 @@ def _make_heads(self:DINO, num_classes:int, d:int, n:int):
     self.class_embed, self.bbox_embed = nn.ModuleList([cls] * n), nn.ModuleList([box] * n)
     self.enc_class_embed, self.enc_bbox_embed = copy.deepcopy(cls), copy.deepcopy(box)
 
-# %% ../nbs/api/09b_dino.ipynb #6f48f5cd
+# %% ../nbs/api/09b_dino.ipynb #840e5dcf
 @patch
 def queries(self:DINO, enc:dict, # from `encode`
            )->tuple: # (contents [B,Q,d], reference logits [B,Q,4] (detached), interm_outputs of the selected tokens)
@@ -194,7 +194,7 @@ def queries(self:DINO, enc:dict, # from `encode`
     interm = dict(pred_logits=logits.gather(1, top[..., None].expand(-1, -1, K)), pred_boxes=sel.sigmoid())
     return self.tgt_embed.weight[None, :top.shape[1]].expand(B, -1, -1), sel.detach(), interm
 
-# %% ../nbs/api/09b_dino.ipynb #98dcef65
+# %% ../nbs/api/09b_dino.ipynb #b1921e85
 @patch
 def forward_features(self:DINO, feats:list, masks:list, # L maps [B,d,H_l,W_l] and masks [B,H_l,W_l]
                      targets:list|None=None, # in training, the targets of the denoising queries
@@ -226,7 +226,7 @@ def forward(self:DINO, images:Tensor, mask:Tensor, # [B,3,H,W] normalised and ze
     "Detect; in training with targets, also reconstruct the noised targets."
     return self.forward_features(*self.backbone(images, mask), targets)
 
-# %% ../nbs/api/09b_dino.ipynb #3ca6af57
+# %% ../nbs/api/09b_dino.ipynb #45db528f
 def dn_indices(targets:list, # B dicts with 'labels' [T_b]
                num_groups:int, single_pad:int, # G, M
               )->list: # per image (pred_idx [G*T_b], tgt_idx [G*T_b]): positive j of group g is query 2*M*g + j
@@ -238,7 +238,7 @@ def dn_indices(targets:list, # B dicts with 'labels' [T_b]
         out.append((2 * single_pad * g + j, j))
     return out
 
-# %% ../nbs/api/09b_dino.ipynb #3cc23f01
+# %% ../nbs/api/09b_dino.ipynb #7fcb471b
 class DINOCriterion(SetCriterion):
     "`SetCriterion` (focal) on the matching queries and every layer, plus `_interm` (selected proposals) and `_dn` terms."
     def forward(self, outputs:dict, targets:list)->dict:
@@ -261,7 +261,7 @@ class DINOCriterion(SetCriterion):
                 out.update({k + sfx: v for k, v in self.get_loss(loss, layer, targets, idx, n, **kw).items()})
         return out
 
-# %% ../nbs/api/09b_dino.ipynb #2df7c422
+# %% ../nbs/api/09b_dino.ipynb #5b22b86b
 @dataclass
 class DINOConfig:
     "DINO hyper-parameters; the defaults are the official `config/DINO/DINO_4scale.py` (ResNet-50, 4 scales, 12 epochs)."
@@ -300,7 +300,7 @@ DINO_5SCALE = DINOConfig(num_feature_levels=5)   # `config/DINO/DINO_5scale.py`
 DINO_TINY = DINOConfig(backbone='tiny', hidden_dim=64, nheads=4, enc_layers=2, dec_layers=3, dim_feedforward=128,
                        num_queries=30, num_classes=9, num_select=30, dn_number=50)
 
-# %% ../nbs/api/09b_dino.ipynb #cbe80875
+# %% ../nbs/api/09b_dino.ipynb #c5301f2a
 def build_dino(cfg:DINOConfig, # the configuration
               )->tuple: # (model, criterion, postprocess)
     "DINO with its criterion (focal matching 2/5/2, weights 1/5/2 for every layer, `_dn` and `_interm` terms) and post-processing."
