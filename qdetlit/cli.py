@@ -22,7 +22,7 @@ MODEL_NAMES = ('detr-tiny', 'detr-r50', 'conditional-detr-tiny', 'conditional-de
 DEFAULT_MODEL = 'adamixer-tiny' # `zoo.DEFAULT_MODEL`
 DATASET_NAMES = ('shapes', 'bccd', 'coco:ANN_JSON:IMG_DIR') # `datasets.DATASET_NAMES`
 SHAPES_IMAGES = dict(train=1000, val=100)  # default image counts of Shapes runs (the generated splits have 4000 and 500)
-INIT_MODELS = ('detr-r50', 'conditional-detr-r50', 'deformable-detr-r50')  # the zoo models that published weights can start (`train --init`)
+INIT_MODELS = ('detr-r50', 'conditional-detr-r50', 'dab-detr-r50', 'deformable-detr-r50')  # the zoo models that published weights can start (`train --init`)
 OFFICIAL_FAMILIES = ('detr', 'deformable-detr')  # the official .pth layouts of --weights (`pretrained.OFFICIAL_RULES`)
 OFFICIAL_MMDET = ('adamixer-r50', 'deqdet-r50', 'salt-r50', 'stage-interactor-r50', 'co-detr-r50')  # the released mmdetection .pth of --weights (`official.MMDET_MODELS`)
 IMAGENET_R50 = 'https://download.pytorch.org/models/resnet50-0676ba61.pth'  # torchvision's ResNet50_Weights.IMAGENET1K_V1 (`pretrained.IMAGENET_RESNET[50]`)
@@ -143,7 +143,7 @@ def _add_common(p):
     p.add_argument('--threads', type=_int_from(1), help='CPU threads per process (default: OMP_NUM_THREADS if set, else the cores '
                    'the current load leaves free, at least 1; see cpu_threads)')
 
-WEIGHTS_HELP = ('published weights: a folder written by save_pretrained (transformers DETR, Conditional DETR, Deformable DETR), '
+WEIGHTS_HELP = ('published weights: a folder written by save_pretrained (transformers DETR, Conditional DETR, DAB-DETR, Deformable DETR), '
                 'hf:OWNER/NAME (downloaded once with huggingface_hub), an official facebookresearch/detr or Deformable-DETR .pth with '
                 '--model detr or deformable-detr, or a released mmdetection .pth of AdaMixer, DEQDet, SALT-Net, StageInteractor or '
                 f"Co-DETR (R50, COCO) with --model {' / '.join(OFFICIAL_MMDET)}")

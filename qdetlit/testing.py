@@ -240,6 +240,7 @@ HF_SMALL = dict(d_model=64, encoder_layers=2, decoder_layers=2, encoder_attentio
 HF_VARIANTS = {  # name -> (transformers model class, config class, config overrides)
     'DETR': ('DetrForObjectDetection', 'DetrConfig', {}),
     'Conditional DETR': ('ConditionalDetrForObjectDetection', 'ConditionalDetrConfig', {}),
+    'DAB-DETR': ('DabDetrForObjectDetection', 'DabDetrConfig', dict(hidden_size=64)),   # DabDetrConfig's width is `hidden_size`
     'Deformable DETR': ('DeformableDetrForObjectDetection', 'DeformableDetrConfig', {}),
     'Deformable DETR, box refinement': ('DeformableDetrForObjectDetection', 'DeformableDetrConfig', dict(with_box_refine=True)),
     'Deformable DETR, two-stage': ('DeformableDetrForObjectDetection', 'DeformableDetrConfig',

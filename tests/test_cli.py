@@ -452,7 +452,7 @@ def test_train_init_and_backbone_errors(tmp_path, data):
     w = small_detr(tmp_path / 'hf')
     d = ['--data', spec(data), '--device', 'cpu']
     cases = [(['--init', w, '--model', 'deformable-detr-r50', '--out', tmp_path / 'a'], f'--model deformable-detr-r50 disagrees with --init {w}, which holds detr weights'),
-             (['--init', w, '--model', 'detr-tiny', '--out', tmp_path / 'b'], '--model must be one of detr-r50, conditional-detr-r50, deformable-detr-r50'),
+             (['--init', w, '--model', 'detr-tiny', '--out', tmp_path / 'b'], '--model must be one of detr-r50, conditional-detr-r50, dab-detr-r50, deformable-detr-r50'),
              (['--init', tmp_path / 'nothing', '--out', tmp_path / 'c'], 'nothing'),
              (['--backbone-weights', tmp_path / 'r50.pth', '--model', 'adamixer-tiny', '--out', tmp_path / 'e'], 'adamixer-tiny has the tiny CPU backbone'),
              (['--backbone-weights', tmp_path / 'r50.pth', '--model', 'detr-r50', '--out', tmp_path / 'f'],
