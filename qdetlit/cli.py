@@ -18,7 +18,8 @@ MODEL_NAMES = ('detr-tiny', 'detr-r50', 'conditional-detr-tiny', 'conditional-de
                'dino-tiny', 'dino-4scale-r50', 'dino-5scale-r50',
                'adamixer-tiny', 'adamixer-r50', 'stage-interactor-tiny', 'stage-interactor-r50', 'sd-detr-tiny', 'sd-detr-r50',
                'deqdet-tiny', 'deqdet-r50', 'gfl-tiny', 'gflv2-tiny', 'gfl-r50', 'gflv2-r50', 'salt-tiny', 'salt-r50', 'atss-tiny',
-               'atss-r50', 'fcos-tiny', 'fcos-r50', 'faster-rcnn-tiny', 'faster-rcnn-r50', 'co-detr-tiny', 'co-detr-r50')  # `zoo.list_models()`
+               'atss-r50', 'fcos-tiny', 'fcos-r50', 'faster-rcnn-tiny', 'faster-rcnn-r50', 'co-detr-tiny', 'co-detr-r50',
+               'co-dino-tiny', 'co-dino-4scale-r50', 'co-dab-detr-tiny', 'co-dab-detr-r50')  # `zoo.list_models()`
 DEFAULT_MODEL = 'adamixer-tiny' # `zoo.DEFAULT_MODEL`
 DATASET_NAMES = ('shapes', 'bccd', 'coco:ANN_JSON:IMG_DIR') # `datasets.DATASET_NAMES`
 SHAPES_IMAGES = dict(train=1000, val=100)  # default image counts of Shapes runs (the generated splits have 4000 and 500)

@@ -25,7 +25,8 @@ from .gfl import GFLConfig, GFL_TINY, GFLV2_TINY, build_gfl
 from .dense_heads import ATSSConfig, ATSS_TINY, FCOSConfig, FCOS_TINY, build_atss, build_fcos
 from .rcnn import FasterRCNNConfig, FASTER_RCNN_TINY, build_faster_rcnn
 from .salt import SALTConfig, SALT_TINY, build_salt
-from .co_detr import CoDETRConfig, CO_DETR_TINY, build_co_detr
+from .co_detr import (CoDETRConfig, CO_DETR_TINY, CO_DINO_TINY, CO_DINO_4SCALE_R50, CO_DAB_DETR_TINY, CO_DAB_DETR_R50,
+                             build_co_detr)
 
 # %% ../nbs/api/18_zoo.ipynb #15d35353
 FAMILIES = {'detr': (DETRConfig, build_detr), 'conditional_detr': (ConditionalDETRConfig, build_conditional_detr),
@@ -117,6 +118,10 @@ MODELS.update({  # the dense detectors, Faster R-CNN and Co-DETR
     'faster-rcnn-r50': (FasterRCNNConfig(), _mmdet_recipe(1e-4, 0.)),
     'co-detr-tiny': (CO_DETR_TINY, _tiny_recipe(1e-3, {'sampling_offsets': .1, 'reference_points': .1})),
     'co-detr-r50': (CoDETRConfig(), TrainRecipe(DEFORMABLE_LR['lr'], DEFORMABLE_LR_MULTS, epochs=12, lr_drop=(11,), batch_size=2)),
+    'co-dino-tiny': (CO_DINO_TINY, _tiny_recipe(1e-3, {'sampling_offsets': .1})),
+    'co-dino-4scale-r50': (CO_DINO_4SCALE_R50, TrainRecipe(2e-4, {'backbone.backbone.': .1}, epochs=12, lr_drop=(11,), batch_size=2)),  # co_dino_5scale_r50_1x_coco.py
+    'co-dab-detr-tiny': (CO_DAB_DETR_TINY, _tiny_recipe(5e-4, {})),
+    'co-dab-detr-r50': (CO_DAB_DETR_R50, TrainRecipe(1e-4, detr_lr_mults(DABDETRConfig()), epochs=12, lr_drop=(11,), batch_size=2)),
 })
 DEFAULT_MODEL = 'adamixer-tiny'
 
@@ -218,4 +223,6 @@ def _rebuild(default, d:dict):
     def conv(dv, v):
         if dataclasses.is_dataclass(dv) and isinstance(v, dict): return _rebuild(dv, v)  # e.g. Co-DETR's `base`
         return tup(v) if isinstance(dv, tuple) else v
-    return type(default)(**{k: conv(getattr(default, k), v) for k, v in d.items()})
+    def default_of(k):  # Co-DETR's `base` is of the family named by its `base_kind` (Deformable DETR, DINO, DAB-DETR)
+        return FAMILIES[d['base_kind']][0]() if k == 'base' and d.get('base_kind') in FAMILIES else getattr(default, k)
+    return type(default)(**{k: conv(default_of(k), v) for k, v in d.items()})
