@@ -161,9 +161,13 @@ class Shapes:
                  n_images:int=None, # images in the split; default `SHAPES_SPLIT_SIZES[split]`
                  seed:int=0, # the dataset seed
                  cfg:ShapesConfig=None, # the generator's configuration; default `ShapesConfig()`
+                 cache_mb:float=512, # keep rendered images in memory up to this many MB (0: render on every request)
                 ):
         _rng(seed, split, 0, 0)  # validates the split
-        self.split, self.seed, self.cfg = split, seed, cfg or ShapesConfig()
+        if not (isinstance(cache_mb, (int, float)) and cache_mb >= 0):
+            raise ValueError(f"Shapes: cache_mb must be a number >= 0 (MB of rendered images kept; 0 switches the cache off), got {cache_mb!r}")
+        self.split, self.seed, self.cfg, self.cache_mb = split, seed, cfg or ShapesConfig(), cache_mb
+        self._cache, self.cache_bytes = {}, 0  # image index -> [H,W,3] uint8; bytes held
         self.n_images = SHAPES_SPLIT_SIZES[split] if n_images is None else n_images
         self.file_names = [f'{split}_{i:06d}.png' for i in range(self.n_images)]
         self._index = {f: i for i, f in enumerate(self.file_names)}
@@ -179,10 +183,18 @@ class Shapes:
         "Image `i`, rendered now (about 2 ms at the defaults)."
         return render_shapes(self.cfg, self.layout(i), _rng(self.seed, self.split, i, 1))
 
+    def image(self, i:int)->Image.Image:
+        "Image `i`: from the cache if it holds it, else rendered now and cached while the cache stays within `cache_mb`."
+        if i in self._cache: return Image.fromarray(self._cache[i])
+        img = self.render(i)
+        if self.cache_mb and self.cache_bytes + img.width * img.height * 3 <= self.cache_mb * 2**20:
+            self._cache[i] = a = np.asarray(img); self.cache_bytes += a.nbytes  # a copy: the caller may draw on `img`
+        return img
+
     def __call__(self, file_name:str)->Image.Image:
-        "Render the image called `file_name` (the `images` callable of `CocoDetection`)."
+        "The image called `file_name` (the `images` callable of `CocoDetection`), through the cache."
         if file_name not in self._index: raise FileNotFoundError(f"{file_name!r} is not an image of {self!r}")
-        return self.render(self._index[file_name])
+        return self.image(self._index[file_name])
 
     @cached_property
     def coco(self)->dict:
@@ -245,15 +257,15 @@ def bccd_root()->Path:
 
 # %% ../nbs/api/04a_datasets.ipynb #10211554
 DATASET_NAMES = ('shapes', 'bccd', 'coco:ANN_JSON:IMG_DIR')
-_SHAPES_ARGS = ('n_images', 'seed', 'cfg')
+_SHAPES_ARGS = ('n_images', 'seed', 'cfg', 'cache_mb')
 
 def get_dataset(name:str, # 'shapes', 'bccd', or 'coco:ANN_JSON:IMG_DIR' (`{split}` in a path becomes the split)
                 split:str='train', # 'train', 'val' or 'test'
                 transforms:Callable|None=None, # `CocoDetection` transforms (default: normalise only)
                 train:bool|None=None, # `CocoDetection(train=)`: leave crowd boxes out of the targets; default split == 'train'
-                **kwargs, # for 'shapes': n_images, seed, cfg (see `Shapes`); the rest go to `CocoDetection`
+                **kwargs, # for 'shapes': n_images, seed, cfg, cache_mb (see `Shapes`); the rest go to `CocoDetection`
                )->CocoDetection: # items are (image, target) in the data contract
-    "Split `split` of the dataset `name` as a `CocoDetection`; `kwargs`: `n_images`, `seed`, `cfg` for Shapes, the rest for `CocoDetection`."
+    "Split `split` of the dataset `name` as a `CocoDetection`; `kwargs`: `n_images`, `seed`, `cfg`, `cache_mb` for Shapes, the rest for `CocoDetection`."
     if split not in SPLITS: raise ValueError(f"unknown split {split!r} for dataset {name!r}, valid: {', '.join(SPLITS)}")
     train = split == 'train' if train is None else train
     shapes_kw = {k: kwargs.pop(k) for k in _SHAPES_ARGS if k in kwargs}
