@@ -213,8 +213,9 @@ def train_table(path)->str:
     md = ['| model | AP | AP50 | AP75 | APs | wall time (s) | threads | peak RSS (MB) | command |', '|---|---|---|---|---|---|---|---|---|']
     md += [f"| {r['model']} | {r['AP']:.3f} | {r['AP50']:.3f} | {r['AP75']:.3f} | {r['APs']:.3f} | {r['wall_s']:.0f} | "
            f"{r['threads'] or 'default'} | {r['peak_rss_mb']:.0f} | `{r['command']}` |" for r in rows]
-    env = sorted({f"torch {r['torch']}, {r['device']}, {r['cpus']} CPUs, commit {r['git_commit']}" for r in rows})
-    return '\n'.join(md) + f"\n\n{'; '.join(env)}; the runs one after the other."
+    env = ', '.join(sorted({f"torch {r['torch']}, {r['device']}, {r['cpus']} CPUs" for r in rows}))
+    return '\n'.join(md) + f"\n\n{env}; commit{'s' * (len({r['git_commit'] for r in rows}) > 1)} " + \
+        ', '.join(dict.fromkeys(r['git_commit'] for r in rows)) + '; the runs one after the other.'
 
 def recipe_curves(path, ax=None):
     "AP (x 100) against epochs of each DETR-tiny / Conditional-DETR-tiny setting of bench/detr_recipe.py."
