@@ -1,15 +1,13 @@
-"""Shared runner for the teaching-scale ablations (one table per paper notebook).
-
-Every ablation trains each variant with the same data, budget and seed, one after the other in one process, and
-reports COCO AP (pycocotools) plus the mean training time per epoch. Use it from a script in bench/:
+"""The studies' budget and wiring (`ABLATION`, `ablation_learner`, used by bench/study.py and bench/detr_recipe.py), and a
+small runner for the sanity checks bench/dense_heads.py and bench/rcnn.py (`train_eval`, `write_table`):
 
     from common import train_eval, write_table       # bench/ is on sys.path when the script lives there
-    rows = [train_eval(lambda K: build_model('adamixer-tiny', K), 'adamixer-tiny'), ...]   # qdetlit.zoo.build_model
-    write_table(rows, 'bench/results/stage_interactor.md', 'StageInteractor ablation on Shapes')
+    rows = [train_eval(lambda K: build_atss(replace(ATSS_TINY, num_classes=K)), 'atss-tiny')]
+    write_table(rows, 'bench/results/dense_heads.md', 'ATSS alone on Shapes')
 
 Defaults = the zoo's tiny recipe (`qdetlit.zoo._tiny_recipe`: AdamW, cosine, 20 warm-up steps, clip 1.0, batch 8,
 images 96-144 px) on the first 500 training / 100 validation Shapes images for 12 epochs: a smaller budget than the
-zoo's table (1000 images), so that a four-row ablation fits in ~15 minutes on one core.
+zoo's table (1000 images), so that a study's runs stay short on one core; a study may override fields (e.g. its epochs).
 """
 import json, os, resource, sys, time
 from pathlib import Path
