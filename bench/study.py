@@ -39,9 +39,9 @@ def _studies()->dict:
     S = {}
     S['stage_interactor'] = dict(baseline='adamixer-tiny-6', variants={
         n: (stage_interactor.builder(n, f), dict(lr=1e-3)) for n, f in stage_interactor.VARIANTS.items()})
-    S['sd_detr'] = dict(baseline='conditional-detr-tiny', variants={
-        n: ((lambda K, kw=kw: build_sd_detr(replace(SD_DETR_TINY, num_classes=K, **kw))), dict(lr=5e-4))
-        for n, kw in {**sd_detr.ROWS, **sd_detr.SPLIT}.items()})
+    S['sd_detr'] = dict(baseline='conditional-detr-tiny', variants={   # stride 8 and 60 epochs: the base learns there
+        n: ((lambda K, kw=kw: build_sd_detr(replace(SD_DETR_TINY, num_classes=K, **kw))), dict(sd_detr.TRAIN))
+        for n, kw in {k: {**sd_detr.BASE, **v} for k, v in {**sd_detr.ROWS, **sd_detr.SPLIT}.items()}.items()})
     S['deq'] = dict(baseline='adamixer-tiny-6', shared={'adamixer-tiny-6': 'stage_interactor'}, eval_steps=deq.EVAL_STEPS,
                     variants={n: (b, {} if n.startswith('adamixer') else dict(deq.DECODER_MULTS))
                               for n, b in deq.VARIANTS.items() if 'all graphs' not in n})
