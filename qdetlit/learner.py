@@ -8,7 +8,7 @@ __all__ = ['DEFAULT_LR_MULTS', 'CHECKPOINT_FORMAT', 'param_groups', 'LRSchedule'
            'setup_distributed', 'cleanup_distributed', 'world_info', 'Learner', 'plot_history']
 
 # %% ../nbs/api/17_learner.ipynb #5661427c
-import contextlib, csv, inspect, json, math, os, pickle, random, shutil, tempfile, time, warnings, zipfile
+import contextlib, csv, functools, inspect, json, math, os, pickle, random, shutil, tempfile, time, warnings, zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
@@ -241,11 +241,16 @@ class Learner:
     def is_main(self)->bool: return self.rank == 0
 
 # %% ../nbs/api/17_learner.ipynb #0825d077
+@functools.cache
+def _takes_targets(cls:type)->bool:
+    "Whether `cls.forward` takes `targets` (read once per model class, not every step)."
+    return 'targets' in inspect.signature(cls.forward).parameters
+
 @patch
 def compute_loss(self:Learner, batch)->tuple:
     "(total loss, loss dict) of one batch, under autocast when `amp` is on; a model whose forward takes `targets` (DINO's denoising) gets them."
     batch = batch.to(self.device, non_blocking=True)
-    kw = {'targets': batch.targets} if 'targets' in inspect.signature(self.model.forward).parameters else {}
+    kw = {'targets': batch.targets} if _takes_targets(type(self.model)) else {}
     with torch.autocast(self.device.type, dtype=self.amp_dtype, enabled=self.amp_dtype is not None):
         out = self.ddp(batch.images, batch.mask, **kw)
         loss_dict = self.criterion(out, batch.targets)
