@@ -19,7 +19,8 @@ STUDIES = {
         claim='the cross-stage label assigner and cross-stage operator reuse each improve AdaMixer, and more together',
         source='Table 6: AdaMixer, R50, 100 queries, 12 epochs',
         published={'AdaMixer': 42.6, '+ operator reuse': 43.0, '+ label assigner': 44.1, '+ both': 44.8},
-        paper_rows={'+ operator reuse': '+ operator reuse', '+ assigner': '+ label assigner', 'stage-interactor-tiny-6 (all released)': '+ both'},
+        paper_rows={'+ operator reuse': '+ operator reuse', '+ assigner': '+ label assigner', '+ assigner + reuse': '+ both',
+                    'stage-interactor-tiny-6 (all released)': '+ both'},
         setup="6 stages, as the paper's decoder (reuse acts in stages 2-5); '+ operator reuse' keeps AdaMixer's initialisation "
               "of $W_v$, the released model zero-initialises it",
         command='python bench/study.py run stage_interactor --seeds 0 1 2 --jobs 2'),
