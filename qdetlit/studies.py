@@ -167,7 +167,7 @@ def study_markdown(runs:list, study:str)->str:
         budget = f"{B.get('data')}, {B.get('train_images')} train / {B.get('val_images')} val images, {B.get('epochs')} epochs, batch {B.get('batch_size')}"
         md += ['', f"**Compute:** {len(mine)} runs ({budget}; {', '.join(sorted({r['device'] for r in mine}))}, "
                    f"{max(r.get('threads', 1) for r in mine)} thread per run), {sum(r['wall_s'] for r in mine) / 3600:.1f} hours of training in all."]
-    md.append(f"**Command:** `{S['command']}`")
+    md += ['', f"**Command:** `{S['command']}`"]   # its own paragraph (after a table, a line would join it)
     return '\n'.join(md)
 
 # %% ../nbs/api/23_studies.ipynb #a2aeb739
