@@ -4,8 +4,8 @@
 
 # %% auto #0
 __all__ = ['DINO_5SCALE', 'DINO_TINY', 'DINO_LR', 'DINO_LR_MULTS', 'dn_group_count', 'noise_boxes', 'flip_labels', 'dn_attn_mask',
-           'prepare_for_cdn', 'dn_post_process', 'DINODecoder', 'DINO', 'dn_indices', 'DINOCriterion', 'DINOConfig',
-           'build_dino']
+           'prepare_for_cdn', 'dn_post_process', 'DINODecoder', 'DINO', 'dn_indices', 'DINOCriterion',
+           'DINOCrossStageCriterion', 'DINOConfig', 'build_dino']
 
 # %% ../nbs/api/09b_dino.ipynb #18172945
 import copy
@@ -17,6 +17,7 @@ import torch
 from fastcore.basics import patch
 from torch import Tensor, nn
 from .backbone import BackboneWithNeck, ChannelMapper, build_backbone
+from .cross_stage_assigner import CrossStageCriterion
 from .box_ops import box_cxcywh_to_xyxy, box_xyxy_to_cxcywh
 from .deformable_attention import MSDeformAttn
 from .deformable_detr import (DeformableDETR, DeformableDecoderLayer, DeformableEncoder, DeformableEncoderLayer,
@@ -244,7 +245,8 @@ class DINOCriterion(SetCriterion):
     def forward(self, outputs:dict, targets:list)->dict:
         losses = super().forward(outputs, targets)
         if 'interm_outputs' in outputs:
-            losses.update({k + '_interm': v for k, v in super().forward(outputs['interm_outputs'], targets).items() if k.startswith('loss')})
+            interm = SetCriterion.forward(self, outputs['interm_outputs'], targets)   # plain one-to-one, whatever the decoder's targets
+            losses.update({k + '_interm': v for k, v in interm.items() if k.startswith('loss')})
         if 'dn_outputs' in outputs: losses.update(self.dn_losses(outputs['dn_outputs'], targets))
         return losses
 
@@ -260,6 +262,11 @@ class DINOCriterion(SetCriterion):
                 kw = {'log': False} if loss == 'labels' else {}
                 out.update({k + sfx: v for k, v in self.get_loss(loss, layer, targets, idx, n, **kw).items()})
         return out
+
+# %% ../nbs/api/09b_dino.ipynb #38d0c540
+class DINOCrossStageCriterion(DINOCriterion, CrossStageCriterion):
+    "`DINOCriterion` whose decoder layers take their classification targets from the cross-stage label assigner."
+
 
 # %% ../nbs/api/09b_dino.ipynb #5b22b86b
 @dataclass
@@ -295,6 +302,8 @@ class DINOConfig:
     interm_loss_coef:float = 1.
     focal_alpha:float = 0.25
     num_select:int = 300 # detections kept per image
+    cross_stage_assigner:bool = False # decoder classification targets from StageInteractor's assigner (`DINOCrossStageCriterion`)
+    assigner_iou:float = 0.5 # its IoU gate
 
 DINO_5SCALE = DINOConfig(num_feature_levels=5)   # `config/DINO/DINO_5scale.py`
 DINO_TINY = DINOConfig(backbone='tiny', hidden_dim=64, nheads=4, enc_layers=2, dec_layers=3, dim_feedforward=128,
@@ -318,7 +327,9 @@ def build_dino(cfg:DINOConfig, # the configuration
     dn = {k + '_dn': v for k, v in base.items()} if cfg.dn_number > 0 else {}
     weights = expand_weight_dict({**base, **dn}, cfg.dec_layers - 1 if cfg.aux_loss else 0)
     weights.update({k + '_interm': v * cfg.interm_loss_coef for k, v in base.items()})
-    criterion = DINOCriterion(cfg.num_classes, matcher, weights, losses=('labels', 'boxes', 'cardinality'), focal=True, focal_alpha=cfg.focal_alpha)
+    kw = dict(losses=('labels', 'boxes', 'cardinality'), focal_alpha=cfg.focal_alpha)
+    criterion = (DINOCrossStageCriterion(cfg.num_classes, matcher, weights, True, cfg.assigner_iou, True, **kw) if cfg.cross_stage_assigner
+                 else DINOCriterion(cfg.num_classes, matcher, weights, focal=True, **kw))
     return model, criterion, PostProcess(sigmoid=True, num_select=cfg.num_select)
 
 DINO_LR = dict(lr=1e-4, lr_backbone=1e-5)   # the official config; the other parameters share one rate (`param_dict_type='default'`)

@@ -86,6 +86,7 @@ MODELS = {  # the query-based detectors
     'deformable-detr-tiny': (DEFORMABLE_DETR_TINY, _tiny_recipe(1e-3, {k: v for k, v in DEFORMABLE_LR_MULTS.items() if k != 'backbone.backbone.'})),
     'deformable-detr-r50': (DeformableDETRConfig(), TrainRecipe(DEFORMABLE_LR['lr'], DEFORMABLE_LR_MULTS, epochs=50, lr_drop=(40,), batch_size=4)),
     'dino-tiny': (DINO_TINY, _tiny_recipe(1e-3, {'sampling_offsets': 0.1})),
+    'dino-tiny-assigner': (dataclasses.replace(DINO_TINY, cross_stage_assigner=True), _tiny_recipe(1e-3, {'sampling_offsets': 0.1})),  # StageInteractor's assigner on DINO
     'dino-4scale-r50': (DINOConfig(), TrainRecipe(DINO_LR['lr'], DINO_LR_MULTS, epochs=12, lr_drop=(11,), batch_size=2)),
     'dino-5scale-r50': (DINO_5SCALE, TrainRecipe(DINO_LR['lr'], DINO_LR_MULTS, epochs=12, lr_drop=(11,), batch_size=1)),
     'adamixer-tiny': (ADAMIXER_TINY, _tiny_recipe(1e-3, {})),
