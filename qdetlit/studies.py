@@ -63,7 +63,7 @@ STUDIES = {
         published={'AdaMixer': 42.6, '+ label assigner': 44.1}, paper_rows={'+ cross-stage assigner': '+ label assigner'},
         setup="the zoo's deformable-detr-tiny (box refinement, 3 decoder layers) with its learning rates; only the "
               "classification targets change (bench/capstone.py)",
-        command='python bench/study.py run capstone --seeds 0 1 2 --jobs 2'),
+        command='python bench/study.py run capstone --seeds 0 1 2 3 4 --jobs 2'),
 }
 
 # %% ../nbs/api/23_studies.ipynb #f623a093
