@@ -56,7 +56,8 @@ STUDIES = {
         setup="the released base (two-stage, box refinement, look-forward-twice) at tiny width, ATSS anchors of 4 strides "
               "(the size of Shapes' objects); '-noq' rows train the heads without the positive queries",
         command='python bench/study.py run co_detr --seeds 0 1 2 --jobs 2'),
-    'capstone': dict(paper="StageInteractor's assigner on Deformable DETR (course lesson 13)", baseline='deformable-detr-tiny',
+    'capstone': dict(paper="StageInteractor's assigner on Deformable DETR (course lesson 13)", short='assigner on\nDeformable DETR',
+        baseline='deformable-detr-tiny',
         full='+ cross-stage assigner', transfer=True,
         claim="the cross-stage label assigner, which adds AP to AdaMixer in the StageInteractor paper, also helps another refining decoder",
         source='StageInteractor (arXiv 2304.04978) Table 6, measured there on AdaMixer only: no published number for Deformable DETR',
@@ -183,8 +184,8 @@ def plot_gains(runs:list, ax=None):
             ax.errorbar(i + .2, 100 * m, [[100 * (m - lo)], [100 * (hi - m)]], fmt='o', color='tab:orange', capsize=4,
                         label=None if labelled else 'measured on Shapes (95% CI)'); labelled = True
         else: ax.text(i + .2, .2, 'not\nmeasured', ha='center', va='bottom', fontsize=7, color='gray')
-    ax.axhline(0, color='k', lw=.8); ax.set_xticks(range(len(STUDIES)), [S['paper'].split(' (')[0] for S in STUDIES.values()])
-    ax.set_xlim(-.7, len(STUDIES) - .3); ax.set_ylabel('Δ AP (points)'); ax.legend(fontsize=8, loc='upper left')
+    ax.axhline(0, color='k', lw=.8); ax.set_xticks(range(len(STUDIES)), [S.get('short', S['paper'].split(' (')[0]) for S in STUDIES.values()], fontsize=8)
+    ax.set_xlim(-.7, len(STUDIES) - .3); ax.set_ylabel('Δ AP (points)'); ax.legend(fontsize=8, loc='lower right')
     ax.set_title("each paper's full method over its baseline", fontsize=10)
     return ax
 
