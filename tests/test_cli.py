@@ -255,13 +255,19 @@ def test_eval_on_other_classes(run):
     assert snapshot(run) == before
 
 
+def sigint_default():
+    "In the child: Ctrl-C's default action, which a job started in the background by a non-interactive shell inherits as ignored."
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def test_ctrl_c_then_resume(data, tmp_path):
     out = tmp_path / 'r'
     args = ['train', '--data', spec(data), '--out', out, *TINY[:-6], '--epochs', '6', '--eval-every', '6', '--samples', '1', '--device', 'cpu']
     def epochs_done():   # history.json is written after last.pth: an epoch listed there has its checkpoint
         try: return len(json.loads((out / 'history.json').read_text())['epochs'])
         except (OSError, ValueError): return 0
-    child = subprocess.Popen(CLI + [str(a) for a in args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=ENV)
+    child = subprocess.Popen(CLI + [str(a) for a in args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=ENV,
+                             preexec_fn=sigint_default)
     t0 = time.time()
     while epochs_done() < 1 and child.poll() is None and time.time() - t0 < 600: time.sleep(0.02)
     state = f"after {time.time() - t0:.0f} s: exit status {child.poll()}, {epochs_done()} epoch(s) in history.json"
