@@ -5,9 +5,9 @@
 # %% auto #0
 __all__ = ['CO_DETR_TINY', 'CO_DINO_TINY', 'CO_DINO_4SCALE_R50', 'CO_DAB_DETR_TINY', 'CO_DAB_DETR_R50', 'MultiScaleAdapter',
            'SimplePyramidAdapter', 'Candidates', 'DenseAux', 'RCNNAux', 'select_queries', 'PositiveQueries',
-           'fixed_target_losses', 'encoder_state', 'CoDETR', 'CoDETRCriterion', 'CoDETRConfig', 'build_aux_heads',
-           'build_co_detr', 'PositiveContents', 'co_attn_mask', 'CoDINO', 'CoQueryCriterion', 'build_co_dino',
-           'CoDABDETR', 'build_co_dab_detr']
+           'fixed_target_losses', 'encoder_state', 'CoModel', 'CoDETR', 'CoDETRCriterion', 'CoDETRConfig',
+           'build_aux_heads', 'build_co_detr', 'PositiveContents', 'co_attn_mask', 'CoDINO', 'CoQueryCriterion',
+           'build_co_dino', 'CoDABDETR', 'build_co_dab_detr']
 
 # %% ../nbs/api/16_co_detr.ipynb #ee52d7af
 import itertools
@@ -210,7 +210,24 @@ def encoder_state(out:dict)->dict:
     return dict(memory=torch.cat([m.flatten(2).transpose(1, 2) for m in maps], 1), mask=torch.cat([m.flatten(1) for m in masks], 1),
                 shapes=[tuple(m.shape[-2:]) for m in maps], valid_ratios=torch.stack([valid_ratios(m) for m in masks], 1))
 
-class CoDETR(nn.Module):
+class CoModel(nn.Module):
+    "What every Co-DETR model holds: the base detector, the training-only auxiliary heads, the adapter feeding them and the positive queries."
+    def __init__(self, detector:nn.Module, # the base detector (the whole model at inference)
+                 aux_heads:dict, # name -> `DenseAux` / `RCNNAux`, on the adapter's levels
+                 adapter:nn.Module, # the base's memory -> the heads' pyramid
+                 queries:nn.Module|None, # positive queries (decoder supervision); None: none
+                 max_pos:int=300, min_pos:int=9, # queries per image and head
+                ):
+        super().__init__()
+        self.detector, self.aux_heads, self.adapter = detector, nn.ModuleDict(aux_heads), adapter
+        self.max_pos, self.min_pos, self.num_classes = max_pos, min_pos, detector.num_classes
+        self.queries = queries if aux_heads else None
+
+    def inference_model(self)->nn.Module:
+        "The base detector alone (what to export / deploy)."
+        return self.detector
+
+class CoDETR(CoModel):
     "Deformable DETR + training-only one-to-many auxiliary heads and customised positive queries."
     def __init__(self, detector:DeformableDETR, # the base detector (the whole model at inference)
                  aux_heads:dict, # name -> `DenseAux` / `RCNNAux`, on the adapter's levels
@@ -220,12 +237,10 @@ class CoDETR(nn.Module):
                  with_coord_feat:bool=True, scalar_head_pos:bool=False, # see `PositiveQueries`
                  gn_groups:int=32,
                 ):
-        super().__init__()
         d = detector.hidden_dim
-        self.detector, self.aux_heads = detector, nn.ModuleDict(aux_heads)
-        self.adapter = adapter or MultiScaleAdapter(d, detector.backbone.strides, gn_groups)
-        self.max_pos, self.min_pos = max_pos, min_pos
-        self.queries = PositiveQueries(d, len(aux_heads), with_coord_feat, scalar_head_pos) if pos_queries and aux_heads else None
+        adapter = adapter or MultiScaleAdapter(d, detector.backbone.strides, gn_groups)
+        queries = PositiveQueries(d, len(aux_heads), with_coord_feat, scalar_head_pos) if pos_queries and aux_heads else None
+        super().__init__(detector, aux_heads, adapter, queries, max_pos, min_pos)
 
     def forward(self, images:Tensor, # [B,3,H,W] normalised, zero-padded
                 mask:Tensor, # [B,H,W] bool, True on padding
@@ -235,10 +250,6 @@ class CoDETR(nn.Module):
         feats = self.adapter(out['memory'])
         out['co'] = dict(feats=feats, mask=mask, enc=encoder_state(out), head_out={n: h(feats, mask) for n, h in self.aux_heads.items()})
         return out
-
-    def inference_model(self)->DeformableDETR:
-        "The base detector alone (what to export / deploy)."
-        return self.detector
 
 # %% ../nbs/api/16_co_detr.ipynb #56e86013
 class CoDETRCriterion(nn.Module):
@@ -428,7 +439,7 @@ def _positive_groups(model:nn.Module, # a `CoDINO` / `CoDABDETR`: its `aux_heads
                             num_pos=reduce_mean(mask.new_tensor(float(s['num_pos'].sum()), dtype=torch.float)).clamp(min=1))
     return losses, groups
 
-class CoDINO(nn.Module):
+class CoDINO(CoModel):
     "DINO + training-only auxiliary heads on its encoder memory and positive-query groups decoded beside its denoising groups."
     def __init__(self, detector:DINO, # the base detector (the whole model at inference)
                  aux_heads:dict, # name -> `DenseAux` / `RCNNAux`
@@ -436,16 +447,10 @@ class CoDINO(nn.Module):
                  pos_queries:bool=True, max_pos:int=300, min_pos:int=9,
                  with_coord_feat:bool=False, gn_groups:int=32,
                 ):
-        super().__init__()
-        d, self.num_classes = detector.hidden_dim, detector.num_classes
-        self.detector, self.aux_heads = detector, nn.ModuleDict(aux_heads)
-        self.adapter = adapter or MultiScaleAdapter(d, detector.backbone.strides, gn_groups)
-        self.max_pos, self.min_pos = max_pos, min_pos
-        self.queries = PositiveContents(d, len(aux_heads), with_coord_feat) if pos_queries and aux_heads else None
-
-    def inference_model(self)->DINO:
-        "The base detector alone (what to export / deploy)."
-        return self.detector
+        d = detector.hidden_dim
+        adapter = adapter or MultiScaleAdapter(d, detector.backbone.strides, gn_groups)
+        queries = PositiveContents(d, len(aux_heads), with_coord_feat) if pos_queries and aux_heads else None
+        super().__init__(detector, aux_heads, adapter, queries, max_pos, min_pos)
 
 # %% ../nbs/api/16_co_detr.ipynb #b1cc426e
 @patch
@@ -511,21 +516,14 @@ CO_DINO_TINY = replace(CO_DETR_TINY, base=DINO_TINY, with_coord_feat=False)
 CO_DINO_4SCALE_R50 = CoDETRConfig(base=DINOConfig(dn_box_noise_scale=1., neck_bias=False), with_coord_feat=False)  # co_dino_5scale_r50_1x_coco.py at 4 scales
 
 # %% ../nbs/api/16_co_detr.ipynb #4b6d14bd
-class CoDABDETR(nn.Module):
+class CoDABDETR(CoModel):
     "DAB-DETR + `SimplePyramidAdapter` on its single-scale memory feeding the auxiliary heads; positive queries through its decoder."
     def __init__(self, detector:DABDETR, # the base detector (the whole model at inference)
                  aux_heads:dict, # name -> `DenseAux` / `RCNNAux`, on the adapter's levels
                  adapter:SimplePyramidAdapter, # [B,d,h,w] memory -> pyramid
                  pos_queries:bool=True, max_pos:int=300, min_pos:int=9, with_coord_feat:bool=True):
-        super().__init__()
-        d, self.num_classes = detector.transformer.d_model, detector.num_classes
-        self.detector, self.aux_heads, self.adapter = detector, nn.ModuleDict(aux_heads), adapter
-        self.max_pos, self.min_pos = max_pos, min_pos
-        self.queries = PositiveContents(d, len(aux_heads), with_coord_feat) if pos_queries and aux_heads else None
-
-    def inference_model(self)->DABDETR:
-        "The base detector alone (what to export / deploy)."
-        return self.detector
+        queries = PositiveContents(detector.transformer.d_model, len(aux_heads), with_coord_feat) if pos_queries and aux_heads else None
+        super().__init__(detector, aux_heads, adapter, queries, max_pos, min_pos)
 
 @patch
 def forward(self:CoDABDETR, images:Tensor, mask:Tensor, # [B,3,H,W] normalised and zero-padded, [B,H,W] True on padding
