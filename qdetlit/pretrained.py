@@ -111,7 +111,8 @@ def hf_config(cfg:dict)->tuple:
     common = dict(backbone=f"resnet{bb['depth']}", backbone_kwargs=dict(dilation=True) if bb['dilation'] else {},
                   hidden_dim=cfg.get('hidden_size' if family == 'dab_detr' else 'd_model', 256), nheads=cfg.get('encoder_attention_heads', 8),
                   enc_layers=cfg.get('encoder_layers', 6), dec_layers=cfg.get('decoder_layers', 6),
-                  dim_feedforward=cfg.get('encoder_ffn_dim', 2048), num_classes=len(hf_labels(cfg)))
+                  dim_feedforward=cfg.get('encoder_ffn_dim', 2048), num_classes=len(hf_labels(cfg)),
+                  dropout=cfg.get('dropout', 0.1))   # transformers' `dropout`; its attention and activation dropouts have no counterpart
     if family == 'detr': return family, DETRConfig(**common, num_queries=cfg.get('num_queries', 100))
     if family == 'conditional_detr': return family, ConditionalDETRConfig(**common, num_queries=cfg.get('num_queries', 300))
     if family == 'dab_detr': return family, hf_dab_config(cfg, common)
