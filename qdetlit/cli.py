@@ -16,7 +16,7 @@ from pathlib import Path
 # %% ../nbs/api/19_cli.ipynb #f444433b
 MODEL_NAMES = ('detr-tiny', 'detr-r50', 'conditional-detr-tiny', 'conditional-detr-r50', 'dab-detr-tiny', 'dab-detr-r50', 'deformable-detr-tiny', 'deformable-detr-r50',
                'dino-tiny', 'dino-tiny-assigner', 'dino-4scale-r50', 'dino-5scale-r50',
-               'adamixer-tiny', 'adamixer-r50', 'stage-interactor-tiny', 'stage-interactor-r50', 'sd-detr-tiny', 'sd-detr-r50',
+               'adamixer-tiny', 'adamixer-r50', 'stage-interactor-tiny', 'stage-interactor-r50', 'sd-detr-tiny', 'sd-detr-r50', 'sd-dab-detr-tiny', 'sd-dab-detr-r50',
                'deqdet-tiny', 'deqdet-r50', 'gfl-tiny', 'gflv2-tiny', 'gfl-r50', 'gflv2-r50', 'salt-tiny', 'salt-r50', 'atss-tiny',
                'atss-r50', 'fcos-tiny', 'fcos-r50', 'faster-rcnn-tiny', 'faster-rcnn-r50', 'co-detr-tiny', 'co-detr-r50',
                'co-dino-tiny', 'co-dino-4scale-r50', 'co-dab-detr-tiny', 'co-dab-detr-r50')  # `zoo.list_models()`

@@ -4,7 +4,8 @@
 
 # %% auto #0
 __all__ = ['DAB_DETR_TINY', 'random_refpoints_xy_', 'modulate_hw', 'activation_layer', 'DABFFN', 'DABEncoderLayer', 'DABEncoder',
-           'DABDecoderLayer', 'DABDecoder', 'DABTransformer', 'DABDETR', 'DABDETRConfig', 'build_dab_detr']
+           'DABDecoderLayer', 'anchor_queries', 'DABDecoder', 'DABTransformer', 'DABDETR', 'DABDETRConfig',
+           'build_dab_parts', 'build_dab_detr']
 
 # %% ../nbs/api/08b_dab_detr.ipynb #6b0480db
 import copy
@@ -99,6 +100,19 @@ class DABDecoderLayer(ConditionalDecoderLayer):
         self.ffn = DABFFN(d_model, dim_feedforward, dropout, activation)
 
 # %% ../nbs/api/08b_dab_detr.ipynb #0a5fe671
+def anchor_queries(anchors:Tensor, # [B,Q,4] (x, y, w, h) in (0,1)
+                   tgt:Tensor, # [B,Q,d] the layer's input embedding f
+                   ref_point_head:nn.Module, # 2d -> d: P_q = MLP(PE(A))
+                   query_scale:nn.Module|None, # T(f); None in the first layer (T = 1)
+                   ref_anchor_head:nn.Module|None, # d -> (w_ref, h_ref) logits; None: no modulation
+                  )->tuple: # (query_pos [B,Q,d], query_sine_embed [B,Q,d])
+    "One layer's positional query and modulated spatial query from its anchors, as `DABDecoder` computes them."
+    d = tgt.shape[-1]
+    sine = gen_sineembed_for_position(anchors, d // 2)                      # [B,Q,2d] [PE(y), PE(x), PE(w), PE(h)]
+    qse = sine[..., :d] if query_scale is None else sine[..., :d] * query_scale(tgt)
+    if ref_anchor_head is not None: qse = modulate_hw(qse, ref_anchor_head(tgt).sigmoid(), anchors)
+    return ref_point_head(sine), qse
+
 class DABDecoder(nn.Module):
     "DAB-DETR's decoder: per layer, a positional query from the anchors, modulated cross-attention, and refined anchors."
     def __init__(self, d_model:int=256, nhead:int=8, num_layers:int=6, # d, M, L
@@ -118,12 +132,9 @@ class DABDecoder(nn.Module):
                 anchors:Tensor, # [B,Q,4] (x, y, w, h) in (0,1)
                 box_head:nn.Module, # d -> 4 offsets in inverse-sigmoid space (the detector's `bbox_embed`)
                )->tuple: # (hs [L,B,Q,d] normalised, anchors [L,B,Q,4]: the input anchors of every layer)
-        d, refs, hs = self.d_model, [anchors], []
+        refs, hs = [anchors], []
         for i, layer in enumerate(self.layers):
-            sine = gen_sineembed_for_position(anchors, d // 2)                  # [B,Q,2d] [PE(y), PE(x), PE(w), PE(h)]
-            query_pos = self.ref_point_head(sine)                               # [B,Q,d]
-            qse = sine[..., :d] if i == 0 else sine[..., :d] * self.query_scale(tgt)
-            if self.ref_anchor_head is not None: qse = modulate_hw(qse, self.ref_anchor_head(tgt).sigmoid(), anchors)
+            query_pos, qse = anchor_queries(anchors, tgt, self.ref_point_head, self.query_scale if i else None, self.ref_anchor_head)
             tgt = layer(tgt, memory, pos, query_pos, qse, memory_key_padding_mask)
             new = (box_head(tgt) + inverse_sigmoid(anchors)).sigmoid()          # [B,Q,4]
             if i < len(self.layers) - 1: refs.append(new)
@@ -214,11 +225,19 @@ class DABDETRConfig(ConditionalDETRConfig):
 DAB_DETR_TINY = DABDETRConfig(backbone='tiny', feature_level=4, hidden_dim=64, nheads=4, enc_layers=2, dec_layers=2,
                               dim_feedforward=128, num_queries=30, lr=2e-4, lr_backbone=2e-4, num_select=30)
 
+def build_dab_parts(cfg:DABDETRConfig, # the configuration
+                    transformer_cls=DABTransformer, # `DABTransformer` or a subclass
+                    **kwargs, # further arguments of `transformer_cls`
+                   )->tuple: # (SingleLevelInput, transformer)
+    "The input (sine encoding at `cfg.pe_temperature`) and transformer of a DAB-DETR-family config."
+    tfm = partial(transformer_cls, activation=cfg.activation, modulate_hw_attn=cfg.modulate_hw_attn, **kwargs)
+    input, transformer = build_detr_parts(cfg, tfm)
+    input.position_embedding = PositionEmbeddingSine(cfg.hidden_dim // 2, temperature=cfg.pe_temperature, normalize=True)
+    return input, transformer
+
 def build_dab_detr(cfg:DABDETRConfig=DABDETRConfig(), # the configuration
                   )->tuple: # (DABDETR, SetCriterion, PostProcess)
     "DAB-DETR, its focal criterion (aux weights included) and its top-k sigmoid postprocessor."
-    tfm = partial(DABTransformer, activation=cfg.activation, modulate_hw_attn=cfg.modulate_hw_attn)
-    input, transformer = build_detr_parts(cfg, tfm)
-    input.position_embedding = PositionEmbeddingSine(cfg.hidden_dim // 2, temperature=cfg.pe_temperature, normalize=True)
+    input, transformer = build_dab_parts(cfg)
     model = DABDETR(input, transformer, cfg.num_classes, cfg.num_queries, cfg.aux_loss, cfg.random_refpoints_xy)
     return model, detr_criterion(cfg, focal=True), PostProcess(sigmoid=True, num_select=cfg.num_select)

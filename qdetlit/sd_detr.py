@@ -4,7 +4,8 @@
 
 # %% auto #0
 __all__ = ['SD_DETR_TINY', 'DecoupledDecoderLayer', 'DecoupledDecoder', 'alignment_targets', 'alignment_loss', 'SDDETRCriterion',
-           'SDTransformer', 'SDDETR', 'SDDETRConfig', 'build_sd_detr']
+           'check_decouple', 'SDTransformer', 'SDDETR', 'SDFields', 'SDDETRConfig', 'sd_query_generator',
+           'sd_criterion', 'build_sd_detr']
 
 # %% ../nbs/api/12_sd_detr.ipynb #e1a85cb2
 import functools
@@ -136,13 +137,19 @@ class SDDETRCriterion(SetCriterion):
         return losses
 
 # %% ../nbs/api/12_sd_detr.ipynb #03ae14b6
+def check_decouple(decouple:str # 'none', 'cross_attn' or 'decoder'
+                  )->str: # `decouple`, checked
+    "The `decouple` switch, or a ValueError that names the three allowed values."
+    if decouple not in ('none', 'cross_attn', 'decoder'): raise ValueError(f"decouple must be 'none', 'cross_attn' or 'decoder', got {decouple!r}")
+    return decouple
+
 class SDTransformer(ConditionalTransformer):
     "Conditional DETR's transformer with a decoupled decoder (`decouple` = 'cross_attn' or 'decoder') or its own ('none')."
     def __init__(self, d_model:int=256, nhead:int=8, num_encoder_layers:int=6, num_decoder_layers:int=6,
                  dim_feedforward:int=2048, dropout:float=0.1,
                  decouple:str='cross_attn', # 'none' | 'cross_attn' (shared self-attention, Eq. 3) | 'decoder' (two decoders)
                 ):
-        if decouple not in ('none', 'cross_attn', 'decoder'): raise ValueError(f"decouple must be 'none', 'cross_attn' or 'decoder', got {decouple!r}")
+        check_decouple(decouple)
         super().__init__(d_model, nhead, num_encoder_layers, num_decoder_layers, dim_feedforward, dropout)
         self.decouple = decouple
         if decouple != 'none':
@@ -189,8 +196,8 @@ class SDDETR(ConditionalDETR):
 
 # %% ../nbs/api/12_sd_detr.ipynb #6018e7c0
 @dataclass
-class SDDETRConfig(ConditionalDETRConfig):
-    "SD-DETR's hyper-parameters: Conditional DETR's, plus a switch for each component (defaults: the full model)."
+class SDFields:
+    "SD-DETR's switches, one per component (defaults: the full model); a mixin of the configs of SD-DETR on any base."
     decouple:str='cross_attn' # 'none' (Conditional DETR) | 'cross_attn' (DFL, Eq. 3) | 'decoder' (two full decoders, Table 3)
     task_aware_queries:bool=True # TAQ: queries from the mini-detector's boxes and the point heads (Eq. 5)
     num_points:int=4 # M points per query and branch
@@ -201,22 +208,35 @@ class SDDETRConfig(ConditionalDETRConfig):
     align_gamma:float=2. # Eq. (7) focusing exponent
 
     def __post_init__(self):
-        super().__post_init__()
-        if self.decouple not in ('none', 'cross_attn', 'decoder'): raise ValueError(f"decouple must be 'none', 'cross_attn' or 'decoder', got {self.decouple!r}")
+        if hasattr(super(), '__post_init__'): super().__post_init__()       # the base detector's checks
+        check_decouple(self.decouple)
         if self.task_aware_queries and self.decouple == 'none': raise ValueError("task_aware_queries=True needs decouple='cross_attn' or 'decoder'")
 
+@dataclass
+class SDDETRConfig(SDFields, ConditionalDETRConfig):
+    "SD-DETR's hyper-parameters: Conditional DETR's, then the switches of `SDFields`."
+
 SD_DETR_TINY = SDDETRConfig(**{f.name: getattr(CONDITIONAL_DETR_TINY, f.name) for f in fields(ConditionalDETRConfig)})
+
+def sd_query_generator(cfg:SDFields, # SD-DETR's switches on any DETR-family config
+                      )->TaskAwareQueryGenerator|None: # None without `task_aware_queries`
+    "The task-aware query generator of a config."
+    if not cfg.task_aware_queries: return None
+    return TaskAwareQueryGenerator(cfg.hidden_dim, cfg.num_classes, cfg.num_queries, cfg.num_points, cfg.roi_size)
+
+def sd_criterion(cfg:SDFields, # SD-DETR's switches on any DETR-family config
+                )->SDDETRCriterion:
+    "The base's focal matcher and weights (aux included), the alignment loss if switched on, and `_enc` weights with task-aware queries."
+    base = detr_criterion(cfg, focal=True)
+    wd = expand_weight_dict({k: base.weight_dict[k] for k in ('loss_ce', 'loss_bbox', 'loss_giou')},
+                            cfg.dec_layers - 1 if cfg.aux_loss else 0, ('_enc',) if cfg.task_aware_queries else ())
+    return SDDETRCriterion(cfg.num_classes, base.matcher, wd, losses=base.losses, focal=True, focal_alpha=cfg.focal_alpha,
+                           alignment=cfg.alignment_loss, align_alpha=cfg.align_alpha, align_beta=cfg.align_beta, align_gamma=cfg.align_gamma)
 
 def build_sd_detr(cfg:SDDETRConfig=SDDETRConfig(), # the configuration
                  )->tuple: # (SDDETR, SDDETRCriterion, PostProcess)
     "SD-DETR, its criterion (alignment or focal classification, aux and `_enc` weights included) and its postprocessor."
     inp, tr = build_detr_parts(cfg, functools.partial(SDTransformer, decouple=cfg.decouple))
-    gen = (TaskAwareQueryGenerator(cfg.hidden_dim, cfg.num_classes, cfg.num_queries, cfg.num_points, cfg.roi_size)
-           if cfg.task_aware_queries else None)
+    gen = sd_query_generator(cfg)
     model = SDDETR(inp, tr, cfg.num_classes, cfg.num_queries, cfg.aux_loss, gen)
-    base = detr_criterion(cfg, focal=True)
-    wd = expand_weight_dict({k: base.weight_dict[k] for k in ('loss_ce', 'loss_bbox', 'loss_giou')},
-                            cfg.dec_layers - 1 if cfg.aux_loss else 0, ('_enc',) if gen is not None else ())
-    crit = SDDETRCriterion(cfg.num_classes, base.matcher, wd, losses=base.losses, focal=True, focal_alpha=cfg.focal_alpha,
-                           alignment=cfg.alignment_loss, align_alpha=cfg.align_alpha, align_beta=cfg.align_beta, align_gamma=cfg.align_gamma)
-    return model, crit, PostProcess(sigmoid=True, num_select=cfg.num_select)
+    return model, sd_criterion(cfg), PostProcess(sigmoid=True, num_select=cfg.num_select)

@@ -20,6 +20,7 @@ from .dino import DINOConfig, DINO_TINY, DINO_5SCALE, DINO_LR, DINO_LR_MULTS, bu
 from .adamixer import AdaMixerConfig, ADAMIXER_TINY, build_adamixer
 from .stage_interactor import StageInteractorConfig, STAGE_INTERACTOR_TINY, build_stage_interactor
 from .sd_detr import SDDETRConfig, SD_DETR_TINY, build_sd_detr
+from .sd_dab_detr import SDDABDETRConfig, SD_DAB_DETR_TINY, build_sd_dab_detr
 from .deq import DEQDetConfig, DEQDET_TINY, build_deqdet
 from .gfl import GFLConfig, GFL_TINY, GFLV2_TINY, build_gfl
 from .dense_heads import ATSSConfig, ATSS_TINY, FCOSConfig, FCOS_TINY, build_atss, build_fcos
@@ -34,6 +35,7 @@ FAMILIES = {'detr': (DETRConfig, build_detr), 'conditional_detr': (ConditionalDE
             'deformable_detr': (DeformableDETRConfig, build_deformable_detr), 'dino': (DINOConfig, build_dino),
             'adamixer': (AdaMixerConfig, build_adamixer),
             'stage_interactor': (StageInteractorConfig, build_stage_interactor), 'sd_detr': (SDDETRConfig, build_sd_detr),
+            'sd_dab_detr': (SDDABDETRConfig, build_sd_dab_detr),
             'deqdet': (DEQDetConfig, build_deqdet), 'gfl': (GFLConfig, build_gfl), 'salt': (SALTConfig, build_salt),
             'atss': (ATSSConfig, build_atss), 'fcos': (FCOSConfig, build_fcos), 'faster_rcnn': (FasterRCNNConfig, build_faster_rcnn),
             'co_detr': (CoDETRConfig, build_co_detr)}
@@ -96,6 +98,8 @@ MODELS = {  # the query-based detectors
     'stage-interactor-r50': (StageInteractorConfig(), _mmdet_recipe(StageInteractorConfig().lr, StageInteractorConfig().clip_max_norm)),
     'sd-detr-tiny': (SD_DETR_TINY, _tiny_recipe(5e-4, {})),
     'sd-detr-r50': (SDDETRConfig(), TrainRecipe(1e-4, detr_lr_mults(SDDETRConfig()), epochs=50, lr_drop=(40,))),
+    'sd-dab-detr-tiny': (SD_DAB_DETR_TINY, _tiny_recipe(5e-4, {})),
+    'sd-dab-detr-r50': (SDDABDETRConfig(), TrainRecipe(1e-4, detr_lr_mults(SDDABDETRConfig()), epochs=50, lr_drop=(40,))),
     'deqdet-tiny': (DEQDET_TINY, _tiny_recipe(1e-3, {'decoder.': DEQDET_TINY.decoder_lr_mult}, {'decoder.': DEQDET_TINY.decoder_wd_mult})),
     'deqdet-r50': (DEQDetConfig(), TrainRecipe(DEQDetConfig().lr, {'decoder.': DEQDetConfig().decoder_lr_mult},
                                                 wd_mults={'decoder.': DEQDetConfig().decoder_wd_mult},

@@ -20,7 +20,7 @@ LAYERS = [
     ['matching', 'assigners', 'cross_stage_assigner', 'losses', 'gfl_losses', 'postprocess', 'position_encoding', 'toy'],
     ['data', 'transforms', 'datasets', 'evaluation', 'visualize'],
     ['backbone', 'deformable_attention', 'adamixer_ops'],
-    ['detr', 'conditional_detr', 'dab_detr', 'dino', 'deformable_detr', 'task_aware_queries', 'sd_detr', 'adamixer', 'stage_interactor', 'deq',
+    ['detr', 'conditional_detr', 'dab_detr', 'dino', 'deformable_detr', 'task_aware_queries', 'sd_detr', 'sd_dab_detr', 'adamixer', 'stage_interactor', 'deq',
      'dense', 'gfl', 'dense_heads', 'rcnn', 'salt', 'co_detr'],  # the models
     ['learner'],
     ['zoo', 'pretrained', 'official', 'studies'],
