@@ -35,7 +35,7 @@ def _studies()->dict:
     from qdetlit.deformable_detr import build_deformable_detr
     from qdetlit.gfl import GFL_TINY, GFLV2_TINY, build_gfl
     from qdetlit.sd_detr import SD_DETR_TINY, build_sd_detr
-    import capstone, co_detr, deq, salt, sd_detr, stage_interactor
+    import bases, capstone, co_detr, deq, salt, sd_detr, stage_interactor
     S = {}
     S['stage_interactor'] = dict(baseline='adamixer-tiny-6', variants={
         n: (stage_interactor.builder(n, f), dict(lr=1e-3)) for n, f in stage_interactor.VARIANTS.items()})
@@ -54,6 +54,10 @@ def _studies()->dict:
     S['co_detr'] = dict(baseline='deformable-detr-tiny-2s', variants={
         n: (co(co_detr.ROWS[n]), dict(lr_mults=co_detr.LR_MULTS)) for n in co_detr.STUDY_ROWS})
     S['capstone'] = dict(baseline='deformable-detr-tiny', variants={n: (b, dict(lr_mults=capstone.LR_MULTS)) for n, b in capstone.VARIANTS.items()})
+    S['co_dino'] = dict(baseline='dino-tiny', variants={n: (b, dict(bases.DINO_TRAIN)) for n, b in bases.CO_DINO.items()})
+    S['dino_assigner'] = dict(baseline='dino-tiny', shared={'dino-tiny': 'co_dino'},
+                              variants={n: (b, dict(bases.DINO_TRAIN)) for n, b in bases.DINO_ASSIGNER.items()})
+    S['co_dab_detr'] = dict(baseline='dab-detr-tiny', variants={n: (b, dict(bases.DAB_TRAIN)) for n, b in bases.CO_DAB_DETR.items()})
     return S
 
 

@@ -57,6 +57,23 @@ STUDIES = {
         setup="the released base (two-stage, box refinement, look-forward-twice) at tiny width, ATSS anchors of 4 strides "
               "(the size of Shapes' objects); '-noq' rows train the heads without the positive queries",
         command='python bench/study.py run co_detr --seeds 0 1 2 --jobs 2'),
+    'co_dino': dict(paper='Co-DETR on DINO (arXiv 2211.12860)', short='Co-DETR\non DINO', extends='co_detr', baseline='dino-tiny',
+        full='+atss+rcnn', claim='the auxiliary heads and positive queries also improve DINO, the strongest of the paper\'s bases',
+        source='Table 3: DINO-Deformable-DETR, R50, 5 scales, 12 epochs',
+        published={'DINO-Deformable-DETR': 49.4, '+ ATSS (K=1)': 51.0, '+ ATSS + Faster R-CNN (K=2)': 51.2},
+        paper_rows={'+atss': '+ ATSS (K=1)', '+atss+rcnn': '+ ATSS + Faster R-CNN (K=2)'},
+        setup="the zoo's dino-tiny (4 scales, 30 queries, 2 x 50 denoising queries, its learning rates) and Co-DINO-tiny: the "
+              "Co-DETR study's ATSS and Faster R-CNN heads, their positive queries decoded beside DINO's denoising groups (bench/bases.py)",
+        command='python bench/study.py run co_dino --seeds 0 1 2 --jobs 2'),
+    'co_dab_detr': dict(paper='Co-DETR on DAB-DETR (arXiv 2211.12860)', short='Co-DETR\non DAB-DETR', extends='co_detr',
+        baseline='dab-detr-tiny', full='+atss+rcnn', claim='the auxiliary heads and positive queries also improve a single-scale DETR',
+        source='Table 2: DAB-DETR-C5, R50, 36 epochs',
+        published={'DAB-DETR': 41.2, '+ ATSS (K=1)': 43.1, '+ ATSS + Faster R-CNN (K=2)': 43.5},
+        paper_rows={'+atss': '+ ATSS (K=1)', '+atss+rcnn': '+ ATSS + Faster R-CNN (K=2)'},
+        setup="every row at stride 8 (`feature_level=3`) for 60 epochs at lr 5e-4, as the SD-DETR study, because single-scale "
+              "DETRs stay near AP 0 at the studies' default; the simple-pyramid adapter turns the stride-8 memory into the levels "
+              "8-64 of the other Co-DETR models (bench/bases.py)",
+        command='python bench/study.py run co_dab_detr --seeds 0 1 2 --jobs 2'),
     'capstone': dict(paper="StageInteractor's assigner on Deformable DETR (course lesson 13)", short='assigner on\nDeformable DETR',
         baseline='deformable-detr-tiny',
         full='+ cross-stage assigner', transfer=True,
@@ -66,12 +83,20 @@ STUDIES = {
         setup="the zoo's deformable-detr-tiny (box refinement, 3 decoder layers) with its learning rates; only the "
               "classification targets change (bench/capstone.py)",
         command='python bench/study.py run capstone --seeds 0 1 2 3 4 --jobs 2'),
+    'dino_assigner': dict(paper="StageInteractor's assigner on DINO", short='assigner\non DINO', baseline='dino-tiny',
+        full='+ cross-stage assigner', transfer=True, shared={'dino-tiny': 'co_dino'},
+        claim="the cross-stage label assigner, which adds AP to AdaMixer, also helps DINO, the base of most later DETRs",
+        source='StageInteractor (arXiv 2304.04978) Table 6, on AdaMixer',
+        published={'AdaMixer': 42.6, '+ label assigner': 44.1}, paper_rows={'+ cross-stage assigner': '+ label assigner'},
+        setup="the zoo's dino-tiny and dino-tiny-assigner: only the decoder layers' classification targets change, the "
+              "denoising and encoder losses stay DINO's; the baseline runs are the Co-DINO study's (bench/bases.py)",
+        command='python bench/study.py run dino_assigner --seeds 0 1 2 --jobs 2'),
 }
 
 # %% ../nbs/api/23_studies.ipynb #f623a093
 def plot_claims():
-    "The published AP of every paper study's rows, as gains over its first row (a `transfer` study repeats a paper's numbers)."
-    papers = [S for S in STUDIES.values() if not S.get('transfer')]
+    "The published AP of every paper study's rows, as gains over its first row (one panel per paper: no `transfer` or `extends` study)."
+    papers = [S for S in STUDIES.values() if not S.get('transfer') and not S.get('extends')]
     fig, axs = plt.subplots(1, len(papers), figsize=(12, 3.6), sharey=True)
     for ax, S in zip(axs, papers):
         names, aps = list(S['published']), list(S['published'].values())
