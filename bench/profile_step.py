@@ -11,7 +11,7 @@ AdamW step; then the top operators of one step by self CPU time (torch.profiler)
 (post-processing + pycocotools on 16 validation images). Times are wall-clock on the CPU; the JSON records the thread
 count and the 1-minute load average, and only ratios measured in one run mean anything.
 """
-import argparse, json, os, statistics, sys, time
+import argparse, itertools, json, os, statistics, sys, time
 from collections import defaultdict
 from pathlib import Path
 
@@ -48,7 +48,7 @@ def profile(name:str, steps:int, K:int, train_ds, val_ds)->dict:
         if type(m).__name__.endswith('Matcher'): T.watch(m, 'matcher')
     opt = torch.optim.AdamW(model.parameters(), lr=r.lr, weight_decay=r.weight_decay)
     dl = torch.utils.data.DataLoader(train_ds, batch_size=r.batch_size, shuffle=True, collate_fn=collate, drop_last=True)
-    it, rows = iter(dl), []
+    it, rows = (b for _ in itertools.count() for b in dl), []   # epochs after epochs: any --steps fits the 64 images
     model.train()
     for step in range(steps + 2):
         T.t.clear(); t0 = time.perf_counter()
