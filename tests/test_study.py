@@ -52,3 +52,18 @@ def test_paper_notebooks_render_their_verdict_from_the_results():
         src = [''.join(c['source']) for c in cells]
         assert any(c['cell_type'] == 'code' and f"verdict_line({args}" in s for c, s in zip(cells, src)), nb
         assert not any('Verdict at teaching scale' in s for c, s in zip(cells, src) if c['cell_type'] == 'markdown'), nb
+
+def test_studies_on_other_bases_share_the_dino_baseline_and_run_dab_at_stride_8(tmp_path):
+    "dino_assigner's baseline is the co_dino run (one file, found done); Co-DAB-DETR's rows record stride 8 and its pyramid."
+    r = _run('run', 'dino_assigner', '--seeds', '0', out=tmp_path)
+    assert r.returncode == 0, r.stdout[-2000:] + r.stderr[-2000:]
+    assert (tmp_path/'co_dino'/'dino-tiny'/'seed0.json').exists() and (tmp_path/'dino_assigner'/'plus_cross-stage_assigner'/'seed0.json').exists()
+    assert not (tmp_path/'dino_assigner'/'dino-tiny').exists()
+    r = _run('run', 'co_dino', '--variants', 'dino-tiny', '--seeds', '0', out=tmp_path)
+    assert '0 run(s) to do, 1 already done' in r.stdout, r.stdout
+    r = _run('run', 'co_dab_detr', '--variants', '+atss', '--seeds', '0', out=tmp_path)
+    assert r.returncode == 0, r.stdout[-2000:] + r.stderr[-2000:]
+    run = json.loads((tmp_path/'co_dab_detr'/'plus_atss'/'seed0.json').read_text())
+    cfg = run['config']['model']['config0']
+    assert (cfg['base']['feature_level'], cfg['adapter_up'], cfg['adapter_down'], cfg['heads']) == (3, [], 3, ['atss'])
+    assert run['config']['recipe']['lr'] == 5e-4
