@@ -1,5 +1,5 @@
 #!/usr/bin/env python
-"""Which recipe makes DETR-tiny and Conditional-DETR-tiny learn on Shapes: AP against epochs for a few named settings,
+"""Which recipe makes DETR-tiny, Conditional-DETR-tiny and DAB-DETR-tiny learn on Shapes: AP against epochs for a few named settings,
 each on the studies' data (bench/common.py `ABLATION`: 500 train / 100 val images, 96-144 px, batch 8, AdamW, cosine
 schedule, clipping at 1, 1 thread), evaluated every `--every` epochs. Every finished setting is added to
 results/benchmarks/detr_recipe.json (what the results page plots), with its command, wall time, thread count, load,
@@ -21,13 +21,19 @@ SETTINGS = {
     'conditional-detr-tiny, stride 8, 100 epochs': ('conditional-detr', dict(feature_level=3), dict(lr=5e-4, epochs=100)),
     'detr-tiny, zoo recipe (stride 16, 12 epochs)': ('detr', dict(), dict(lr=5e-4, epochs=12)),
     'detr-tiny, stride 8, 100 epochs': ('detr', dict(feature_level=3), dict(lr=5e-4, epochs=100)),
+    'conditional-detr-tiny, stride 8, 200 epochs': ('conditional-detr', dict(feature_level=3), dict(lr=5e-4, epochs=200)),
+    'detr-tiny, stride 8, 500 epochs': ('detr', dict(feature_level=3), dict(lr=5e-4, epochs=500)),   # DETR's own schedule length
+    'dab-detr-tiny, zoo recipe (stride 16, 12 epochs)': ('dab-detr', dict(), dict(lr=5e-4, epochs=12)),
+    'dab-detr-tiny, stride 8, 100 epochs': ('dab-detr', dict(feature_level=3), dict(lr=5e-4, epochs=100)),
 }
 
 
 def build_fn(model:str, over:dict):
     from qdetlit.detr import DETR_TINY, build_detr
     from qdetlit.conditional_detr import CONDITIONAL_DETR_TINY, build_conditional_detr
-    base, build = (CONDITIONAL_DETR_TINY, build_conditional_detr) if model == 'conditional-detr' else (DETR_TINY, build_detr)
+    from qdetlit.dab_detr import DAB_DETR_TINY, build_dab_detr
+    base, build = {'conditional-detr': (CONDITIONAL_DETR_TINY, build_conditional_detr), 'detr': (DETR_TINY, build_detr),
+                   'dab-detr': (DAB_DETR_TINY, build_dab_detr)}[model]
     cfg = replace(base, **over)
     return lambda K: build(replace(cfg, num_classes=K))
 
@@ -52,7 +58,9 @@ if __name__ == '__main__':
     ap.add_argument('what', choices=['list', 'run']); ap.add_argument('names', nargs='*')
     ap.add_argument('--every', type=int, default=5, help='evaluate every N epochs (and after the last)')
     ap.add_argument('--force', action='store_true', help='run a setting again although the file has it')
+    ap.add_argument('--out', default=str(OUT), help='the JSON file (default: results/benchmarks/detr_recipe.json of this tree)')
     a = ap.parse_args()
+    OUT = Path(a.out)
     if a.what == 'list': print('\n'.join(f'{n}: {m} {o} {t}' for n, (m, o, t) in SETTINGS.items())); sys.exit()
     bad = [n for n in a.names if n not in SETTINGS]
     if bad: sys.exit(f"unknown setting(s) {bad}; known: {', '.join(SETTINGS)}")
