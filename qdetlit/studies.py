@@ -145,14 +145,15 @@ def fmt(x, spec='.3f')->str:
     return '—' if x is None or (isinstance(x, float) and math.isnan(x)) else format(x, spec)
 
 def study_rows(runs:list, study:str, metric=lambda r: r['coco']['AP'])->list:
-    "Per variant of `study` (baseline first): variant, n seeds, mean, std, paired (n, mean, low, high), verdict."
+    "Per variant of `study` (baseline, then the paper's rows in its order, then the rest): variant, n seeds, mean, std, paired (n, mean, low, high), verdict."
     base_name, shared = STUDIES[study]['baseline'], STUDIES[study].get('shared', {})   # shared: variant -> study of its runs
     by_var = {}
     for r in runs:
         mine = r['study'] == study or shared.get(r['variant']) == r['study']
         if mine and metric(r) is not None: by_var.setdefault(r['variant'], {})[r['seed']] = metric(r)
     rows = []
-    for v in sorted(by_var, key=lambda v: (v != base_name, v)):
+    order = list(STUDIES[study]['paper_rows'])
+    for v in sorted(by_var, key=lambda v: (v != base_name, order.index(v) if v in order else len(order), v)):
         aps = list(by_var[v].values())
         std = stats.tstd(aps) if len(aps) > 1 else math.nan
         if v == base_name: diff, ver = (0, math.nan, math.nan, math.nan), '—'
