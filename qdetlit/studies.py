@@ -259,12 +259,16 @@ def train_table(path)->str:
     return '\n'.join(md) + f"\n\n{env}; commit{'s' * (len({r['git_commit'] for r in rows}) > 1)} " + \
         ', '.join(dict.fromkeys(r['git_commit'] for r in rows)) + '; the runs one after the other.'
 
+_RECIPE_STYLE = {'conditional-detr': '-', 'detr': '--', 'dab-detr': ':'}   # line style of each model in `recipe_curves`
+
 def recipe_curves(path, ax=None):
-    "AP (x 100) against epochs of each DETR-tiny / Conditional-DETR-tiny setting of bench/detr_recipe.py."
+    "AP (x 100) against epochs of each DETR-tiny / Conditional-DETR-tiny / DAB-DETR-tiny setting of bench/detr_recipe.py (log epochs past 250)."
     ax = ax or plt.subplots(figsize=(6, 3))[1]
-    for r in json.loads(Path(path).read_text())['runs']:
+    runs = json.loads(Path(path).read_text())['runs']
+    for r in runs:
         pts = [(c['epoch'], 100 * c['AP']) for c in r['curve'] if 'AP' in c]
-        ax.plot(*zip(*pts), marker='o', ms=3, ls='-' if r['model'] == 'conditional-detr' else '--', label=r['name'])
+        ax.plot(*zip(*pts), marker='o', ms=2, ls=_RECIPE_STYLE.get(r['model'], '-.'), label=r['name'])
+    if max(len(r['curve']) for r in runs) > 250: ax.set_xscale('log')
     ax.set_xlabel('epoch (500 Shapes images each)'); ax.set_ylabel('AP (x 100)'); ax.legend(fontsize=7)
     return ax
 
