@@ -286,4 +286,4 @@ def verdict_line(study:str, # a key of `STUDIES`
     if r is None or S['baseline'] not in rows: return f"**Verdict at teaching scale:** not measured yet. {more}"
     n, m, lo, hi = r['diff']
     return (f"**Verdict at teaching scale** (Shapes, {n} paired seeds): {r['verdict']}: *{v}* {fmt(100 * m, '+.1f')} AP points "
-            f"[{fmt(100 * lo, '+.1f')}, {fmt(100 * hi, '+.1f')}] over *{S['baseline']}* (the paper: {paper_delta(S, v) or 'no number'} on COCO).  \n{more}")
+            f"[{fmt(100 * lo, '+.1f')}, {fmt(100 * hi, '+.1f')}] over *{S['baseline']}* (the paper{', on its own base' if S.get('transfer') else ''}: {paper_delta(S, v) or 'no number'} on COCO).  \n{more}")
