@@ -268,7 +268,7 @@ def recipe_curves(path, ax=None):
     for r in runs:
         pts = [(c['epoch'], 100 * c['AP']) for c in r['curve'] if 'AP' in c]
         ax.plot(*zip(*pts), marker='o', ms=2, ls=_RECIPE_STYLE.get(r['model'], '-.'), label=r['name'])
-    if max(len(r['curve']) for r in runs) > 250: ax.set_xscale('log')
+    if max(c['epoch'] for r in runs for c in r['curve']) > 250: ax.set_xscale('log')
     ax.set_xlabel('epoch (500 Shapes images each)'); ax.set_ylabel('AP (x 100)'); ax.legend(fontsize=7)
     return ax
 
