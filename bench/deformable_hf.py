@@ -14,8 +14,12 @@ Timed, as medians over interleaved rounds (qdetlit, transformers, qdetlit, ...):
 
     python bench/deformable_hf.py                 # 1 thread, 5 rounds
     python bench/deformable_hf.py --quick         # d 64, 2 + 2 layers, 2 rounds: checks the plumbing in seconds
+    python bench/deformable_hf.py --amp           # also both sides under bfloat16 autocast (what `qdetlit train --amp` does on CPU)
 
-Writes bench/results/deformable_hf.md and the committed results/benchmarks/deformable_hf.json (not with --quick).
+With `--amp` each task is timed four ways in the same rounds (qdetlit and transformers, float32 and autocast), and the
+JSON records how far each side's autocast outputs lie from its own float32 outputs.
+Writes bench/results/deformable_hf.md and the committed results/benchmarks/deformable_hf.json (not with --quick;
+with --amp: deformable_hf_amp.json).
 """
 import argparse, json, os, platform, statistics, subprocess, sys, tempfile, time
 from pathlib import Path
@@ -81,18 +85,32 @@ def step_fns(hf, ours, images, mask):
         return go
     return {'inference': (infer(ours, run_ours), infer(hf, run_hf)), 'training (forward + backward)': (train(ours, run_ours), train(hf, run_hf))}
 
-def parity(hf, ours, images, mask)->dict:
-    "Max |difference| of logits and boxes in eval mode (and of one gradient in train mode)."
+def autocast(fn):
+    "`fn` run under CPU bfloat16 autocast."
+    def go():
+        with torch.autocast('cpu', dtype=torch.bfloat16): fn()
+    return go
+
+def eval_outputs(hf, ours, images, mask, amp=False)->dict:
+    "Eval-mode (logits, boxes) of each side, float32 or under bfloat16 autocast."
     hf.eval(); ours.eval()
-    with torch.no_grad():
+    with torch.no_grad(), torch.autocast('cpu', dtype=torch.bfloat16, enabled=amp):
         ho, qo = hf(pixel_values=images, pixel_mask=(~mask).long()), ours(images, mask)
-    return dict(logits=(ho.logits - qo['pred_logits']).abs().max().item(), boxes=(ho.pred_boxes - qo['pred_boxes']).abs().max().item())
+    return dict(transformers=(ho.logits.float(), ho.pred_boxes.float()), qdetlit=(qo['pred_logits'].float(), qo['pred_boxes'].float()))
+
+def max_diff(a:tuple, b:tuple)->dict: return dict(logits=(a[0] - b[0]).abs().max().item(), boxes=(a[1] - b[1]).abs().max().item())
+
+def parity(hf, ours, images, mask)->dict:
+    "Max |difference| of logits and boxes between the two sides in eval mode."
+    o = eval_outputs(hf, ours, images, mask)
+    return max_diff(o['transformers'], o['qdetlit'])
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument('--quick', action='store_true', help='a small model and 2 rounds (checks the script, writes nothing committed)')
     ap.add_argument('--rounds', type=int, default=5)
     ap.add_argument('--threads', type=int, default=1)
+    ap.add_argument('--amp', action='store_true', help='also time both sides under bfloat16 autocast')
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     arch, rounds = (QUICK, 2) if a.quick else (PAPER, a.rounds)
@@ -102,22 +120,36 @@ def main():
     bypass_backbones(hf, ours, images, mask)
     diff = parity(hf, ours, images, mask)
     if max(diff.values()) > 1e-3: sys.exit(f"outputs differ (max |diff| {diff}): fix the conversion before timing")
+    amp_diff = None
+    if a.amp:
+        f32, bf = eval_outputs(hf, ours, images, mask), eval_outputs(hf, ours, images, mask, amp=True)
+        amp_diff = {k: max_diff(f32[k], bf[k]) for k in f32}               # each side's autocast vs its own float32
     times = {}
     for task, (q, h) in step_fns(hf, ours, images, mask).items():
-        q(); h()                                                           # warm-up
-        tq, th = [], []
+        fns = dict(qdetlit=q, transformers=h)
+        if a.amp: fns.update(qdetlit_amp=autocast(q), transformers_amp=autocast(h))
+        for f in fns.values(): f()                                         # warm-up
+        acc = {k: [] for k in fns}
         for _ in range(rounds):
-            for f, acc in ((q, tq), (h, th)):
-                t0 = time.perf_counter(); f(); acc.append(time.perf_counter() - t0)
-        times[task] = dict(qdetlit_ms=1e3 * statistics.median(tq), transformers_ms=1e3 * statistics.median(th))
+            for k, f in fns.items():
+                t0 = time.perf_counter(); f(); acc[k].append(time.perf_counter() - t0)
+        times[task] = {f'{k}_ms': 1e3 * statistics.median(v) for k, v in acc.items()}
     import transformers
     commit = subprocess.run(['git', 'rev-parse', '--short', 'HEAD'], capture_output=True, text=True).stdout.strip()
     info = dict(arch=arch, images=[list(images.shape)], rounds=rounds, threads=a.threads, torch=torch.__version__,
                 transformers=transformers.__version__, cpu=platform.processor() or platform.machine(), cpus=os.cpu_count(),
                 load_start=load0, load_end=os.getloadavg()[0], git_commit=commit, parity=diff,
                 date=time.strftime('%Y-%m-%d'))
+    if a.amp: info['amp_vs_float32'] = amp_diff
     md = ['| task | qdetlit (ms) | transformers (ms) | speed-up (transformers / qdetlit) |', '|---|---|---|---|']
     md += [f"| {k} | {v['qdetlit_ms']:.0f} | {v['transformers_ms']:.0f} | {v['transformers_ms'] / v['qdetlit_ms']:.2f}x |" for k, v in times.items()]
+    if a.amp:
+        md += ['', '| task | qdetlit bf16 (ms) | transformers bf16 (ms) | transformers bf16 / qdetlit bf16 | qdetlit float32 / qdetlit bf16 | transformers float32 / qdetlit bf16 |',
+               '|---|---|---|---|---|---|']
+        md += [f"| {k} | {v['qdetlit_amp_ms']:.0f} | {v['transformers_amp_ms']:.0f} | {v['transformers_amp_ms'] / v['qdetlit_amp_ms']:.2f}x | "
+               f"{v['qdetlit_ms'] / v['qdetlit_amp_ms']:.2f}x | {v['transformers_ms'] / v['qdetlit_amp_ms']:.2f}x |" for k, v in times.items()]
+        md.append('\nautocast vs float32, max |difference| of the eval outputs: ' +
+                  '; '.join(f"{k}: logits {v['logits']:.2g}, boxes {v['boxes']:.2g}" for k, v in amp_diff.items()) + '.')
     md.append(f"\nmedians of {rounds} interleaved rounds, {a.threads} thread(s), torch {torch.__version__}, transformers "
               f"{transformers.__version__}, {os.cpu_count()} CPUs, load average {load0:.1f} at start and {info['load_end']:.1f} at end; "
               f"outputs equal to {max(diff.values()):.1e}; commit {commit}.")
@@ -126,6 +158,6 @@ def main():
     Path('bench/results').mkdir(parents=True, exist_ok=True)
     Path('bench/results/deformable_hf.md').write_text(text)
     if not a.quick:
-        Path('results/benchmarks/deformable_hf.json').write_text(json.dumps(dict(info, times=times), indent=1) + '\n')
+        Path(f"results/benchmarks/deformable_hf{'_amp' if a.amp else ''}.json").write_text(json.dumps(dict(info, times=times), indent=1) + '\n')
 
 if __name__ == '__main__': main()

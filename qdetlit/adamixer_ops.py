@@ -15,7 +15,7 @@ import torch.nn.functional as F
 from fastcore.basics import patch
 from torch import Tensor, nn
 from .box_ops import box_xyzr_to_xyxy
-from .position_encoding import xyzr_position_embedding
+from .position_encoding import MultiheadAttention, xyzr_position_embedding
 
 # %% ../nbs/api/10_adamixer_ops.ipynb #389cf9d2
 def make_sample_points(offsets:Tensor, # [B,N,G,P,3] (dx, dy, dz): dx, dy in box widths/heights, dz in octaves
@@ -217,7 +217,7 @@ class IoFSelfAttention(nn.Module):
                 ):
         super().__init__()
         if d % 8: raise ValueError(f"d={d} must be divisible by 8 for the xyzr positional embedding")
-        self.attn = nn.MultiheadAttention(d, num_heads, dropout=dropout, batch_first=True)
+        self.attn = MultiheadAttention(d, num_heads, dropout=dropout)
         self.norm = nn.LayerNorm(d)
         self.iof_tau = nn.Parameter(torch.empty(num_heads))
         nn.init.uniform_(self.iof_tau, 0., 4.)

@@ -22,7 +22,7 @@ from .backbone import BackboneWithNeck, ChannelMapper, build_backbone
 from .deformable_attention import MSDeformAttn, as_shapes
 from .losses import SetCriterion, expand_weight_dict
 from .matching import HungarianMatcher
-from .position_encoding import MLP, PositionEmbeddingSine, inverse_sigmoid, sine_embed
+from .position_encoding import MLP, MultiheadAttention, PositionEmbeddingSine, inverse_sigmoid, sine_embed
 from .postprocess import PostProcess
 
 # %% ../nbs/api/09a_deformable_detr.ipynb #329619cd
@@ -120,7 +120,7 @@ class DeformableDecoderLayer(nn.Module):
     "Self-attention, deformable cross-attention to the memory, FFN (post-norm)."
     def __init__(self, d_model:int=256, d_ffn:int=1024, dropout:float=0.1, n_levels:int=4, n_heads:int=8, n_points:int=4):
         super().__init__()
-        self.self_attn = nn.MultiheadAttention(d_model, n_heads, dropout=dropout, batch_first=True)
+        self.self_attn = MultiheadAttention(d_model, n_heads, dropout=dropout)
         self.dropout1, self.norm1 = nn.Dropout(dropout), nn.LayerNorm(d_model)
         self.cross_attn = MSDeformAttn(d_model, n_levels, n_heads, n_points)
         self.dropout2, self.norm2 = nn.Dropout(dropout), nn.LayerNorm(d_model)

@@ -18,7 +18,7 @@ from torch import Tensor, nn
 from .backbone import Backbone, build_backbone
 from .losses import SetCriterion, expand_weight_dict, weighted_loss
 from .matching import HungarianMatcher
-from .position_encoding import MLP, PositionEmbeddingSine
+from .position_encoding import MLP, MultiheadAttention, PositionEmbeddingSine
 from .postprocess import PostProcess
 
 # %% ../nbs/api/08_detr.ipynb #c633169a
@@ -51,7 +51,7 @@ class TransformerEncoderLayer(nn.Module):
                  dropout:float=0.1, # dropout on attention weights, residual branches and FFN
                 ):
         super().__init__()
-        self.self_attn = nn.MultiheadAttention(d_model, nhead, dropout=dropout, batch_first=True)
+        self.self_attn = MultiheadAttention(d_model, nhead, dropout=dropout)
         self.linear1, self.linear2 = nn.Linear(d_model, dim_feedforward), nn.Linear(dim_feedforward, d_model)
         self.norm1, self.norm2 = nn.LayerNorm(d_model), nn.LayerNorm(d_model)
         self.dropout, self.dropout1, self.dropout2 = nn.Dropout(dropout), nn.Dropout(dropout), nn.Dropout(dropout)
@@ -73,8 +73,8 @@ class TransformerDecoderLayer(nn.Module):
                  dropout:float=0.1, # dropout
                 ):
         super().__init__()
-        self.self_attn = nn.MultiheadAttention(d_model, nhead, dropout=dropout, batch_first=True)
-        self.multihead_attn = nn.MultiheadAttention(d_model, nhead, dropout=dropout, batch_first=True)
+        self.self_attn = MultiheadAttention(d_model, nhead, dropout=dropout)
+        self.multihead_attn = MultiheadAttention(d_model, nhead, dropout=dropout)
         self.linear1, self.linear2 = nn.Linear(d_model, dim_feedforward), nn.Linear(dim_feedforward, d_model)
         self.norm1, self.norm2, self.norm3 = nn.LayerNorm(d_model), nn.LayerNorm(d_model), nn.LayerNorm(d_model)
         self.dropout = nn.Dropout(dropout)
