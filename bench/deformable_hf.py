@@ -21,9 +21,10 @@ JSON records how far each side's autocast outputs lie from its own float32 outpu
 Writes bench/results/deformable_hf.md and the committed results/benchmarks/deformable_hf.json (not with --quick;
 with --amp: deformable_hf_amp.json).
 """
-import argparse, json, os, platform, statistics, subprocess, sys, tempfile, time
+import argparse, json, os, statistics, subprocess, sys, tempfile, time
 from pathlib import Path
 import torch
+from machine import describe, label
 from torch import nn
 
 PAPER = dict(d_model=256, encoder_layers=6, decoder_layers=6, encoder_attention_heads=8, decoder_attention_heads=8,
@@ -111,6 +112,7 @@ def main():
     ap.add_argument('--rounds', type=int, default=5)
     ap.add_argument('--threads', type=int, default=1)
     ap.add_argument('--amp', action='store_true', help='also time both sides under bfloat16 autocast')
+    ap.add_argument('--out', default=None, help='the JSON to write (default: the committed results/benchmarks/deformable_hf[_amp].json)')
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     arch, rounds = (QUICK, 2) if a.quick else (PAPER, a.rounds)
@@ -137,7 +139,7 @@ def main():
     import transformers
     commit = subprocess.run(['git', 'rev-parse', '--short', 'HEAD'], capture_output=True, text=True).stdout.strip()
     info = dict(arch=arch, images=[list(images.shape)], rounds=rounds, threads=a.threads, torch=torch.__version__,
-                transformers=transformers.__version__, cpu=platform.processor() or platform.machine(), cpus=os.cpu_count(),
+                transformers=transformers.__version__, **describe(),
                 load_start=load0, load_end=os.getloadavg()[0], git_commit=commit, parity=diff,
                 date=time.strftime('%Y-%m-%d'))
     if a.amp: info['amp_vs_float32'] = amp_diff
@@ -151,13 +153,13 @@ def main():
         md.append('\nautocast vs float32, max |difference| of the eval outputs: ' +
                   '; '.join(f"{k}: logits {v['logits']:.2g}, boxes {v['boxes']:.2g}" for k, v in amp_diff.items()) + '.')
     md.append(f"\nmedians of {rounds} interleaved rounds, {a.threads} thread(s), torch {torch.__version__}, transformers "
-              f"{transformers.__version__}, {os.cpu_count()} CPUs, load average {load0:.1f} at start and {info['load_end']:.1f} at end; "
+              f"{transformers.__version__}, {label(info)}, load average {load0:.1f} at start and {info['load_end']:.1f} at end; "
               f"outputs equal to {max(diff.values()):.1e}; commit {commit}.")
     text = '\n'.join(md) + '\n'
     print(text)
     Path('bench/results').mkdir(parents=True, exist_ok=True)
     Path('bench/results/deformable_hf.md').write_text(text)
     if not a.quick:
-        Path(f"results/benchmarks/deformable_hf{'_amp' if a.amp else ''}.json").write_text(json.dumps(dict(info, times=times), indent=1) + '\n')
+        Path(a.out or f"results/benchmarks/deformable_hf{'_amp' if a.amp else ''}.json").write_text(json.dumps(dict(info, times=times), indent=1) + '\n')
 
 if __name__ == '__main__': main()

@@ -17,6 +17,7 @@ Writes bench/results/main_job.md and, without --quick, the committed results/ben
 """
 import argparse, json, os, statistics, subprocess, sys, tempfile, time
 from pathlib import Path
+from machine import describe, label
 
 ROOT = Path(__file__).resolve().parent.parent
 BASE = '3e19f4a'
@@ -42,6 +43,7 @@ def main():
     ap.add_argument('--threads', type=int, default=None, help="OMP_NUM_THREADS of both runs (default: each side's CLI default; "
                     "the base has no --threads option)")
     ap.add_argument('--quick', action='store_true', help='1 epoch of 64 images: checks the script, writes nothing committed')
+    ap.add_argument('--out', default=str(ROOT / 'results' / 'benchmarks' / 'main_job.json'), help='the JSON to write (default: the committed one)')
     a = ap.parse_args()
     extra = QUICK if a.quick else []
     head = subprocess.run(['git', 'rev-parse', '--short', 'HEAD'], cwd=ROOT, capture_output=True, text=True).stdout.strip()
@@ -64,16 +66,15 @@ def main():
           f"| this tree | {head}{'+dirty' if dirty else ''} | {med['this tree']:.0f} | {aps('this tree')} | "
           f"{med['base'] / med['this tree']:.2f}x |",
           '', f"`qdetlit train{' ' + ' '.join(extra) if extra else ''}`{f', OMP_NUM_THREADS={a.threads}' if a.threads else ''}, {a.repeats} round(s), alternating; torch {torch.__version__}, "
-          f"{os.cpu_count()} CPUs; load average {min(x['load_start'] for v in runs.values() for x in v):.1f}-"
+          f"{label(describe())}; load average {min(x['load_start'] for v in runs.values() for x in v):.1f}-"
           f"{max(x['load_end'] for v in runs.values() for x in v):.1f}; {time.strftime('%Y-%m-%d')}."]
     text = '\n'.join(md) + '\n'
     print(text)
     (ROOT / 'bench' / 'results').mkdir(parents=True, exist_ok=True)
     (ROOT / 'bench' / 'results' / 'main_job.md').write_text(text)
     if not a.quick:
-        out = ROOT / 'results' / 'benchmarks' / 'main_job.json'
-        out.write_text(json.dumps(dict(base=a.base, head=head, dirty=dirty, args=extra, threads=a.threads, runs=runs, torch=torch.__version__,
-                                       cpus=os.cpu_count(), date=time.strftime('%Y-%m-%d')), indent=1) + '\n')
+        Path(a.out).write_text(json.dumps(dict(base=a.base, head=head, dirty=dirty, args=extra, threads=a.threads, runs=runs, torch=torch.__version__,
+                                       **describe(), date=time.strftime('%Y-%m-%d')), indent=1) + '\n')
 
 
 if __name__ == '__main__': main()

@@ -16,10 +16,11 @@ On a shared machine absolute times are noisy; the ratios measured in one run are
     python bench/matching.py --quick    # a few configurations
 Results go to bench/results/matching.{md,json} (git-ignored).
 """
-import argparse, itertools, json, os, platform, statistics, time
+import argparse, itertools, json, os, statistics, time
 from pathlib import Path
 import numpy as np
 import torch
+from machine import describe, label
 from scipy.optimize import linear_sum_assignment
 from torchvision.ops import generalized_box_iou
 from qdetlit.box_ops import box_cxcywh_to_xyxy
@@ -124,14 +125,14 @@ def main():
     configs = ([(1, 100, 5), (8, 300, 50), (32, 300, 50)] if a.quick
                else list(itertools.product([1, 8, 32], [100, 300, 900], [5, 50, 200])))
     env = dict(torch=torch.__version__, transformers=getattr(transformers, '__version__', None), threads=a.threads,
-               cpu=platform.processor() or platform.machine(), cpus=os.cpu_count(), repeats=repeats,
+               **describe(), repeats=repeats,
                loadavg_start=os.getloadavg()[0], K=K, weights=[W_CLASS, W_BBOX, W_GIOU])
     print(HEADER, flush=True)
     rows = []
     for B, Q, T in configs:
         rows.append(bench_one(B, Q, T, repeats, a.budget, a.max_full)); print(fmt(rows[-1]), flush=True)
     env['loadavg_end'] = os.getloadavg()[0]
-    note = (f"torch {env['torch']}, transformers {env['transformers']}, {a.threads} threads, {env['cpus']} CPUs, "
+    note = (f"torch {env['torch']}, transformers {env['transformers']}, {a.threads} threads, {label(env)}, "
             f"K={K}, focal costs 2/5/2, medians of at least {repeats} interleaved rounds (more for cheap configurations, "
             f"up to {a.budget:g} s each); load average "
             f"{env['loadavg_start']:.1f} at start, {env['loadavg_end']:.1f} at end.")
