@@ -16,7 +16,7 @@ On a shared machine absolute times are noisy; the ratios measured in one run are
     python bench/matching.py --quick    # a few configurations
 Results go to bench/results/matching.{md,json} (git-ignored).
 """
-import argparse, itertools, json, os, statistics, time
+import argparse, itertools, json, os, statistics, subprocess, time
 from pathlib import Path
 import numpy as np
 import torch
@@ -126,7 +126,8 @@ def main():
                else list(itertools.product([1, 8, 32], [100, 300, 900], [5, 50, 200])))
     env = dict(torch=torch.__version__, transformers=getattr(transformers, '__version__', None), threads=a.threads,
                **describe(), repeats=repeats,
-               loadavg_start=os.getloadavg()[0], K=K, weights=[W_CLASS, W_BBOX, W_GIOU])
+               loadavg_start=os.getloadavg()[0], K=K, weights=[W_CLASS, W_BBOX, W_GIOU],
+               git_commit=subprocess.run(['git', 'rev-parse', '--short', 'HEAD'], capture_output=True, text=True).stdout.strip())
     print(HEADER, flush=True)
     rows = []
     for B, Q, T in configs:
