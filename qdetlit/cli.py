@@ -5,9 +5,9 @@
 # %% auto #0
 __all__ = ['MODEL_NAMES', 'DEFAULT_MODEL', 'DATASET_NAMES', 'SHAPES_IMAGES', 'INIT_MODELS', 'OFFICIAL_FAMILIES', 'OFFICIAL_MMDET',
            'IMAGENET_R50', 'RUN_FILES', 'IMG_SIZES', 'DATA_HELP', 'WEIGHTS_HELP', 'COMMANDS', 'CliError',
-           'user_message', 'build_parser', 'resume_settings', 'train_settings', 'cpu_threads', 'predict_batch',
-           'save_samples', 'print_metrics', 'train', 'run_train', 'load_model', 'evaluate', 'shown', 'output_names',
-           'load_weights', 'predict', 'main']
+           'user_message', 'build_parser', 'resume_settings', 'train_settings', 'cpu_threads', 'keep_freed_memory',
+           'predict_batch', 'save_samples', 'print_metrics', 'train', 'run_train', 'load_model', 'evaluate', 'shown',
+           'output_names', 'load_weights', 'predict', 'main']
 
 # %% ../nbs/api/19_cli.ipynb #d7602cd2
 import argparse, dataclasses, errno, json, os, re, shutil, sys, tempfile, time, warnings
@@ -278,16 +278,33 @@ def cpu_threads(requested:int|None=None, # --threads
     return max(1, min(cores, round(cores - load)))
 
 def _setup(device:str|None, threads:int|None=None):
-    "`setup_distributed` with `--device` checked, and kept as given (cuda:N) in a single process; CPU threads by `cpu_threads`."
+    "`setup_distributed` with `--device` checked, and kept as given (cuda:N) in a single process; CPU threads by `cpu_threads`, freed memory kept by `keep_freed_memory`."
     import torch
     from qdetlit.learner import setup_distributed
     _check_device(device)
     torch.set_num_threads(cpu_threads(threads))
+    keep_freed_memory()
     info = setup_distributed(device=device)
     if device and info.world_size == 1 and str(info.device) != device:
         info = info._replace(device=torch.device(device))
         if info.device.type == 'cuda': torch.cuda.set_device(info.device)
     return info
+
+# %% ../nbs/api/19_cli.ipynb #beae5e99
+_MALLOC_ENV = ('MALLOC_TRIM_THRESHOLD_', 'MALLOC_MMAP_THRESHOLD_', 'MALLOC_TOP_PAD_', 'GLIBC_TUNABLES')
+
+def keep_freed_memory(env:dict|None=None, # default: os.environ
+                     )->bool: # True if glibc's malloc took all three settings
+    "On glibc, serve allocations up to 32 MB from the heap and keep up to 1 GB of freed memory for reuse (`mallopt`); else nothing."
+    env = os.environ if env is None else env
+    if env.get('QDETLIT_KEEP_FREED_MEMORY') == '0': return False               # asked not to
+    if any(k in env for k in _MALLOC_ENV): return False                      # the user's own malloc settings win
+    import ctypes
+    try: mallopt = ctypes.CDLL(None).mallopt
+    except (OSError, AttributeError, TypeError): return False               # not glibc (or no C library to ask)
+    M_TRIM_THRESHOLD, M_TOP_PAD, M_MMAP_THRESHOLD = -1, -2, -3              # glibc's malloc.h
+    done = [mallopt(k, v) == 1 for k, v in ((M_MMAP_THRESHOLD, 32 << 20), (M_TRIM_THRESHOLD, 1 << 30), (M_TOP_PAD, 64 << 20))]
+    return all(done)
 
 # %% ../nbs/api/19_cli.ipynb #cbc6fda8
 def predict_batch(model, postprocess, batch, device)->list:
