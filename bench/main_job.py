@@ -35,11 +35,11 @@ def start(tree:Path, out:Path, extra:list, threads:int|None):
         return subprocess.Popen(cmd, cwd=tree, env=env, stdout=log, stderr=subprocess.STDOUT), time.perf_counter(), load0
 
 
-def finish(run, tree:Path, out:Path)->dict:
-    "Wait for a run of `start`; its wall time, final AP and load."
+def finish(run, tree:Path, out:Path, ended:float|None=None)->dict:
+    "Wait for a run of `start`; its wall time (up to `ended` if it is known already), final AP and load."
     p, t0, load0 = run
     p.wait()
-    wall = time.perf_counter() - t0
+    wall = (ended or time.perf_counter()) - t0
     if p.returncode: sys.exit(f"{tree}: qdetlit train failed:\n{Path(f'{out}.log').read_text()[-3000:]}")
     final = json.loads((out / 'metrics.json').read_text())['final']
     return dict(wall_s=wall, AP=final['AP'], load_start=load0, load_end=os.getloadavg()[0])
@@ -66,9 +66,15 @@ def main():
         try:
             for r in range(a.repeats):
                 sides = [(side, tree, Path(tmp) / f'{side}-{r}'.replace(' ', '_')) for side, tree in (('base', wt), ('this tree', ROOT))]
-                if a.parallel: started = [start(tree, out, extra, a.threads) for _, tree, out in sides]
+                ended = [None, None]
+                if a.parallel:
+                    started = [start(tree, out, extra, a.threads) for _, tree, out in sides]
+                    while None in ended:   # note each run's end as it happens: the first may end long before the second
+                        for i, (p, _, _) in enumerate(started):
+                            if ended[i] is None and p.poll() is not None: ended[i] = time.perf_counter()
+                        time.sleep(0.2)
                 for i, (side, tree, out) in enumerate(sides):
-                    res = finish(started[i] if a.parallel else start(tree, out, extra, a.threads), tree, out)
+                    res = finish(started[i] if a.parallel else start(tree, out, extra, a.threads), tree, out, ended[i])
                     runs[side].append(res); print(side, res, flush=True)
         finally: subprocess.run(['git', 'worktree', 'remove', '--force', str(wt)], cwd=ROOT, capture_output=True)
     med = {s: statistics.median(x['wall_s'] for x in v) for s, v in runs.items()}
