@@ -23,7 +23,7 @@ def main():
     ap.add_argument('--out', default=str(ROOT / 'results' / 'benchmarks' / 'nbdev_test.json'), help='the JSON to write')
     ap.add_argument('--top', type=int, default=12, help='how many of the slowest notebooks to print')
     ap.add_argument('--log', help="read the output of a finished `nbdev_test --timing` run (e.g. .ci/run's, with its line "
-                    "'nbdev_test took N s') instead of running the tests; the machine and load fields are then this machine's now")
+                    "'nbdev_test took N s') instead of running the tests, on the machine that ran them (the load is then not recorded)")
     a = ap.parse_args()
     commit = subprocess.run(['git', 'rev-parse', '--short', 'HEAD'], cwd=ROOT, capture_output=True, text=True).stdout.strip()
     load0, t0 = os.getloadavg()[0], time.perf_counter()
@@ -41,11 +41,13 @@ def main():
     if not per_nb: sys.exit(f"no '<notebook>: N secs' lines in nbdev_test's output:\n{out[-2000:]}")
     import torch
     res = dict(wall_s=round(wall, 1), notebooks=len(per_nb), sum_of_notebooks_s=sum(s for _, s in per_nb), per_notebook_s=per_nb,
-               omp_num_threads=1, torch=torch.__version__, **describe(), load_start=load0, load_end=os.getloadavg()[0],
-               git_commit=commit, source=f'log {a.log}' if a.log else 'run', date=time.strftime('%Y-%m-%d'))
+               omp_num_threads=1, torch=torch.__version__, **describe(), load_start=None if a.log else load0,
+               load_end=None if a.log else os.getloadavg()[0], git_commit=commit,
+               source=f'log {Path(a.log).name}' if a.log else 'run', date=time.strftime('%Y-%m-%d'))
     Path(a.out).write_text(json.dumps(res, indent=1) + '\n')
+    load = 'load not known (read from a log)' if a.log else f"load average {load0:.1f} at start and {res['load_end']:.1f} at end"
     print(f"nbdev_test: {len(per_nb)} notebooks in {wall:.0f} s wall ({res['sum_of_notebooks_s']} s summed over notebooks), "
-          f"OMP_NUM_THREADS=1, {label(res)}, load average {load0:.1f} at start and {res['load_end']:.1f} at end, commit {commit}")
+          f"OMP_NUM_THREADS=1, {label(res)}, {load}, commit {commit}")
     for name, s in sorted(per_nb, key=lambda kv: -kv[1])[:a.top]: print(f"  {name}: {s} s")
     print(f"wrote {a.out}")
 
