@@ -53,10 +53,12 @@ def l1_box_cost(pred_boxes:Tensor, # [...,N,4] normalised cxcywh
     return torch.cdist(pred_boxes, tgt_boxes, p=1)
 
 # %% ../nbs/api/01_matching.ipynb #087b8c24
-def _giou(a:Tensor, # [4,...,N,1] xyxy, one coordinate per row
-          b:Tensor, # [4,...,1,M] xyxy
-         )->Tensor: # [...,N,M] GIoU of every pair
-    "torchvision's `generalized_box_iou` formula on coordinate-major boxes that broadcast to pairs."
+def batched_generalized_box_iou(boxes1:Tensor, # [...,N,4] xyxy
+                                boxes2:Tensor, # [...,M,4] xyxy, same leading dims
+                               )->Tensor: # [...,N,M] GIoU of every pair within each batch element
+    "Pairwise generalised IoU per batch element (torchvision's formula, no input checks)."
+    a = boxes1.movedim(-1, 0).unsqueeze(-1).contiguous()   # [4,...,N,1]: (x0,y0) in a[:2], (x1,y1) in a[2:]
+    b = boxes2.movedim(-1, 0).unsqueeze(-2).contiguous()   # [4,...,1,M]
     wh = torch.minimum(a[2:], b[2:]).sub_(torch.maximum(a[:2], b[:2])).clamp_(min=0)   # [2,...,N,M] overlap
     inter = wh[0] * wh[1]
     union = ((a[2:] - a[:2]).prod(0) + (b[2:] - b[:2]).prod(0)).sub_(inter)
@@ -64,26 +66,12 @@ def _giou(a:Tensor, # [4,...,N,1] xyxy, one coordinate per row
     encl = ewh[0].mul_(ewh[1])
     return inter.div_(union).sub_((encl - union).div_(encl))
 
-def batched_generalized_box_iou(boxes1:Tensor, # [...,N,4] xyxy
-                                boxes2:Tensor, # [...,M,4] xyxy, same leading dims
-                               )->Tensor: # [...,N,M] GIoU of every pair within each batch element
-    "Pairwise generalised IoU per batch element (torchvision's formula, no input checks)."
-    return _giou(boxes1.movedim(-1, 0).unsqueeze(-1).contiguous(),   # [4,...,N,1]: (x0,y0) in [:2], (x1,y1) in [2:]
-                 boxes2.movedim(-1, 0).unsqueeze(-2).contiguous())   # [4,...,1,M]
-
-def _corners(boxes:Tensor, # [...,N,4] cxcywh
-             at:int, # where to add the pair dimension: -1 for predictions, -2 for targets
-            )->Tensor: # [4,...,N,1] or [4,...,1,N] xyxy
-    "Coordinate-major xyxy corners with torchvision's `box_convert` arithmetic (the same bits), in one copy."
-    cx, cy, w, h = boxes.unbind(-1)
-    return torch.stack((cx - 0.5 * w, cy - 0.5 * h, cx + 0.5 * w, cy + 0.5 * h)).unsqueeze(at)
-
 def giou_box_cost(pred_boxes:Tensor, # [...,N,4] normalised cxcywh
                   tgt_boxes:Tensor, # [...,T,4] normalised cxcywh
                  )->Tensor: # [...,N,T] minus the GIoU of every pair
-    "DETR's GIoU cost. 2-D inputs go through `box_ops.generalized_box_iou` (validated), batches through the batched formula."
-    if pred_boxes.dim() == 2: return -generalized_box_iou(box_cxcywh_to_xyxy(pred_boxes), box_cxcywh_to_xyxy(tgt_boxes))
-    return _giou(_corners(pred_boxes, -1), _corners(tgt_boxes, -2)).neg_()
+    "DETR's GIoU cost. 2-D inputs go through `box_ops.generalized_box_iou` (validated), batches through `batched_generalized_box_iou`."
+    p, t = box_cxcywh_to_xyxy(pred_boxes), box_cxcywh_to_xyxy(tgt_boxes)
+    return -(generalized_box_iou(p, t) if p.dim() == 2 else batched_generalized_box_iou(p, t))
 
 # %% ../nbs/api/01_matching.ipynb #180c5c02
 def pad_targets(targets:list, # B dicts with `labels [T_b]` int64 and `boxes [T_b,4]`
